@@ -1,0 +1,73 @@
+"""The shared data model: small, typed, and free of heavy imports.
+
+Every layer (readers, extractor, evaluation, CLI) speaks in these types, so that a
+reader never needs spaCy and the evaluation never needs the extractor. Offsets always
+index the article's original text, exactly as read from disk with ``newline=''``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+#: A span is a list of half-open ``(start, end)`` character ranges. Spans can be
+#: discontinuous ("X," he said, "Y."), hence a list rather than a single pair.
+Span = list[tuple[int, int]]
+
+AttributionKind = Literal["direct", "indirect", "mixed"]
+
+
+@dataclass(slots=True)
+class Article:
+    """One news article as read from a source file, before any analysis."""
+
+    id: str
+    text: str
+    outlet: str | None = None
+    published: str | None = None
+    title: str | None = None
+    author: str | None = None
+    source_path: str | None = None
+
+
+@dataclass(slots=True)
+class Attribution:
+    """One attribution: who (source) said (cue) what (content).
+
+    ``speaker`` is the source as written; ``resolved_speaker`` is the named person or
+    organisation it refers to inside the same article ("he" -> "Mark Milley"), or the
+    written form when nothing better is known.
+    """
+
+    source: Span
+    cue: Span
+    content: Span
+    kind: AttributionKind
+    speaker: str | None = None
+    resolved_speaker: str | None = None
+    confidence: float = 1.0
+
+    def to_json(self) -> dict:
+        """The public JSONL shape (other tools score it: keep keys and types stable)."""
+        return {
+            "source": [[s, e] for s, e in self.source],
+            "cue": [[s, e] for s, e in self.cue],
+            "content": [[s, e] for s, e in self.content],
+            "kind": self.kind,
+            "speaker": self.resolved_speaker or self.speaker,
+            "speaker_as_written": self.speaker,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass(slots=True)
+class ArticleResult:
+    """The attributions found in one article."""
+
+    article: Article
+    attributions: list[Attribution] = field(default_factory=list)
+
+
+def span_text(text: str, span: Span, joiner: str = " … ") -> str:
+    """Render a possibly discontinuous span for people to read."""
+    return joiner.join(text[s:e] for s, e in span)
