@@ -13,11 +13,13 @@ __version__ = "0.1.0"
 __all__ = ["Article", "Attribution", "Span", "extract", "__version__"]
 
 
-def extract(text: str, published: str | None = None, outlet: str | None = None) -> list[Attribution]:
+def extract(
+    text: str, published: str | None = None, outlet: str | None = None
+) -> list[Attribution]:
     """Find every attribution in one article's text.
 
     Imported lazily so that ``import saidwhat`` stays cheap for readers and the CLI's help.
     """
-    from saidwhat.extract.pipeline import extract as _extract
+    from saidwhat.extraction.pipeline import extract as _extract
 
     return _extract(text, published=published, outlet=outlet)

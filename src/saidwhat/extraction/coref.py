@@ -1,0 +1,170 @@
+"""In-article speaker resolution: "he", "Milley" and "the top US general" -> "Mark Milley".
+
+Why not a neural coreference model: none ships offline with a small footprint, and news
+attributions follow strong conventions that cheap rules capture well. A speaker is first
+introduced by full name (often with a title or an appositive), then referred to by surname,
+by pronoun, or by a definite description whose head noun appeared next to the name
+("general Mark Milley" ... "the top US general"). Indefinite descriptions ("a US official",
+"sources") are anonymous and are deliberately left unresolved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from saidwhat.model import Attribution
+
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
+_GROUP_PRONOUNS = frozenset({"they", "it", "we"})
+_OUTLET_NOUNS = frozenset(
+    {"newspaper", "paper", "daily", "outlet", "network", "broadcaster", "magazine", "agency"}
+)
+_DEFINITE = re.compile(r"^(?:the|this|that)\s+", re.IGNORECASE)
+_TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|dr|gen|sen|rep|gov|lt|col|maj|adm|sgt|capt|prof|pres)\.?|president|"
+    r"general|senator|governor|secretary|minister|chairman|chair|mayor|judge|justice|"
+    r"representative|speaker|director|professor|chief|commissioner|ambassador|admiral|"
+    r"sheriff|attorney|pope|king|queen|prince|prime)\s+",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """A named entity in the article: character offsets and spaCy label."""
+
+    start: int
+    end: int
+    label: str
+    text: str
+
+
+def _clean_name(name: str) -> str:
+    name = _POSSESSIVE.sub("", name.strip())
+    while True:
+        stripped = _TITLES.sub("", name)
+        if stripped == name:
+            return name.strip(" ,.")
+        name = stripped
+
+
+class _NameBook:
+    """Full names seen so far, looked up by surname or by a partial form."""
+
+    def __init__(self) -> None:
+        self.by_last_word: dict[str, str] = {}
+
+    def add(self, name: str) -> str:
+        name = _clean_name(name)
+        words = name.split()
+        if not words:
+            return name
+        known = self.by_last_word.get(words[-1].lower())
+        if (
+            known
+            and len(known.split()) >= len(words)
+            and (len(words) == 1 or known.lower().endswith(name.lower()))
+        ):
+            return known
+        if len(words) >= 2 or words[-1].lower() not in self.by_last_word:
+            self.by_last_word[words[-1].lower()] = name
+        return name
+
+    def lookup(self, name: str) -> str | None:
+        words = _clean_name(name).split()
+        return self.by_last_word.get(words[-1].lower()) if words else None
+
+
+def _entities_inside(entities: list[EntityMention], start: int, end: int) -> list[EntityMention]:
+    return [e for e in entities if e.start >= start and e.end <= end]
+
+
+def _descriptor_referent(
+    text: str, head_noun: str, before: int, persons: list[EntityMention]
+) -> EntityMention | None:
+    """The person named next to ``head_noun``: the latest before ``before``, else the first after.
+
+    Catches "general Mark Milley", "Mark Milley, the top US general" and
+    "Milley, the top military leader" style introductions; lead paragraphs often say
+    "the top US general" before naming him, hence the forward look.
+    """
+    pattern = re.compile(rf"\b{re.escape(head_noun)}s?\b", re.IGNORECASE)
+    best: EntityMention | None = None
+    for person in persons:
+        if person.start >= before and best is not None:
+            break
+        window_before = text[max(person.start - 60, 0) : person.start]
+        window_after = text[person.end : person.end + 80].split(".")[0]
+        if pattern.search(window_before) or (
+            window_after.lstrip().startswith(",") and pattern.search(window_after)
+        ):
+            best = person
+    return best
+
+
+def resolve_speakers(
+    text: str, attributions: list[Attribution], entities: list[EntityMention] | None = None
+) -> list[Attribution]:
+    """Fill ``resolved_speaker`` for each attribution, in text order, in place."""
+    entities = entities or []
+    persons = [e for e in entities if e.label == "PERSON"]
+    names = _NameBook()
+    for person in persons:
+        if len(person.text.split()) >= 2:
+            names.add(person.text)
+    last_person: str | None = None
+    last_group: str | None = None
+    ordered = sorted(
+        attributions, key=lambda a: a.source[0][0] if a.source else (a.cue[0][0] if a.cue else 0)
+    )
+    for attribution in ordered:
+        if not attribution.source:
+            attribution.resolved_speaker = None
+            continue
+        start, end = attribution.source[0][0], attribution.source[-1][1]
+        written = " ".join(text[s:e] for s, e in attribution.source).strip()
+        lowered = written.lower()
+        inside = _entities_inside(entities, start, end)
+        inside_persons = [e for e in inside if e.label == "PERSON"]
+        inside_orgs = [e for e in inside if e.label in ("ORG", "NORP", "GPE")]
+        resolved: str | None = None
+        if inside_persons:
+            # "An attorney for Pagliano, Mark MacDougall": the appositive name is the speaker,
+            # which spaCy puts last; a possessor ("Pagliano's lawyer") is not the speaker.
+            candidates = [
+                p
+                for p in inside_persons
+                if not _POSSESSIVE.search(p.text)
+                and not text[p.end : p.end + 2].startswith(("'s", "’s"))
+            ]
+            if candidates:
+                chosen = candidates[-1] if "," in written else candidates[0]
+                resolved = names.lookup(chosen.text) or names.add(chosen.text)
+                last_person = resolved
+        elif lowered in _PERSON_PRONOUNS:
+            resolved = last_person
+        elif lowered in _GROUP_PRONOUNS:
+            resolved = last_group
+        elif (
+            inside_orgs
+            and not _DEFINITE.match(written)
+            or (inside_orgs and len(inside_orgs[0].text) >= len(written) - 4)
+        ):
+            resolved = _clean_name(inside_orgs[-1].text)
+            last_group = resolved
+        elif _DEFINITE.match(written):
+            head_noun = re.sub(r"[^\w-]", " ", written).split()[-1]
+            if head_noun.lower() in _OUTLET_NOUNS:
+                resolved = last_group
+            else:
+                referent = _descriptor_referent(text, head_noun, start, persons)
+                if referent is not None:
+                    resolved = names.lookup(referent.text) or _clean_name(referent.text)
+                    last_person = resolved
+        elif written[:1].isupper() and len(written.split()) <= 4 and names.lookup(written):
+            resolved = names.lookup(written)
+            last_person = resolved
+        attribution.resolved_speaker = resolved or written
+    return attributions

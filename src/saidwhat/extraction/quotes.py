@@ -1,0 +1,116 @@
+"""Quotation scanning on raw text, independent of any parser.
+
+Why a scanner of our own instead of the tokenizer's quote tags: news text mixes every mark
+style (" “ ” ‘ ’ « » „ and straight single quotes), uses the open-quote-per-paragraph
+convention for quotes running over several paragraphs, and is often unbalanced. A parser sees
+one sentence at a time; quotes must be found over the whole article first so that the
+attribution rules can ask "is this token inside a quotation, and which one?".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Opening mark -> the marks that may close it. Messy text closes “ with a straight ", so
+#: each opener accepts its typographic partner and the straight form.
+_CLOSERS: dict[str, str] = {
+    "“": '”"“',
+    '"': '"”',
+    "«": "»",
+    "„": '“”"',
+    "‘": "’'",
+    "'": "'’",
+    "‹": "›",
+}
+QUOTE_CHARS = frozenset("\"'“”‘’«»„‹›")
+_SINGLE_OPENERS = frozenset("‘'")
+#: Characters after which a mark can open a quotation.
+_OPEN_CONTEXT = frozenset(" \t\n\r([{—–-:;,/")
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation: ``start``/``end`` include the marks; ``end`` is exclusive."""
+
+    start: int
+    end: int
+    closed: bool = True
+
+
+def _can_open(text: str, i: int) -> bool:
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if nxt.isspace():
+        return False
+    return prev in _OPEN_CONTEXT or prev in QUOTE_CHARS
+
+
+def _can_close_single(text: str, i: int) -> bool:
+    """A single mark closes a quotation only when it is not an apostrophe (don’t, Clinton’s)."""
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    return not nxt.isalnum()
+
+
+def find_quotes(text: str) -> list[Quote]:
+    """Return the outermost quotations of ``text`` in order.
+
+    A quotation left open at the end of a paragraph continues when the next paragraph opens
+    with the same mark (the convention for long quotes); otherwise it is closed at the
+    paragraph end and marked ``closed=False``, so unbalanced marks never swallow the article.
+    """
+    quotes: list[Quote] = []
+    n = len(text)
+    i = 0
+    open_at = -1
+    opener = ""
+    while i < n:
+        ch = text[i]
+        if open_at < 0:
+            if (
+                ch in _CLOSERS
+                and _can_open(text, i)
+                and (ch not in _SINGLE_OPENERS or _has_single_close(text, i, ch))
+            ):
+                open_at, opener = i, ch
+        elif ch == "\n":
+            j = i
+            while j < n and text[j] in "\r\n \t":
+                j += 1
+            if j < n and text[j] == opener and text[j - 1] == "\n":
+                # Open-quote-per-paragraph: the quote goes on; skip the re-opening mark.
+                i = j + 1
+                continue
+            end = i
+            while end > open_at + 1 and text[end - 1] in "\r ":
+                end -= 1
+            quotes.append(Quote(open_at, end, closed=False))
+            open_at = -1
+        elif (
+            ch in _CLOSERS[opener]
+            and (ch not in "’'" or _can_close_single(text, i))
+            and i > open_at + 1
+        ):
+            quotes.append(Quote(open_at, i + 1))
+            open_at = -1
+        i += 1
+    if open_at >= 0:
+        end = n
+        while end > open_at + 1 and text[end - 1].isspace():
+            end -= 1
+        quotes.append(Quote(open_at, end, closed=False))
+    return quotes
+
+
+def _has_single_close(text: str, i: int, opener: str) -> bool:
+    """Single marks open a quote only if a closing mark follows in the same paragraph.
+
+    Without this check every apostrophe-like ‘ (’90s, ‘em) would open a quotation.
+    """
+    closers = _CLOSERS[opener]
+    j = i + 1
+    n = len(text)
+    while j < n and text[j] != "\n":
+        if text[j] in closers and j > i + 1 and _can_close_single(text, j):
+            return True
+        j += 1
+    return False

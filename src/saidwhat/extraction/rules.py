@@ -1,0 +1,511 @@
+"""Rule-based attribution extraction over a spaCy dependency parse.
+
+Why rules over the parse, not regular expressions over quotation marks: most attributions in
+news are indirect ("Milley said Ukraine should ...") and carry no marks at all, and even
+direct quotes are best delimited by the clause the cue verb governs. The parse gives the
+three roles directly: the cue verb, its subject (the source) and its clausal complement
+(the content). Quotation marks, found separately on the raw text, then widen contents to
+whole quotations, glue split quotes ("X," he said, "Y.") into one discontinuous content and
+decide the kind (direct, indirect, mixed).
+
+Every span is a list of character ranges into ``doc.text``, which is the article text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from saidwhat.extraction.cues import CUE_NOUNS, is_cue_lemma
+from saidwhat.extraction.quotes import QUOTE_CHARS, Quote, find_quotes
+from saidwhat.model import Attribution, AttributionKind, Span
+
+_SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+_RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+#: Verbs whose content is a to-infinitive rather than a clause ("urged Congress to act").
+_INFINITIVE_CUES = frozenset(
+    [
+        "urge",
+        "want",
+        "plan",
+        "vow",
+        "promise",
+        "pledge",
+        "threaten",
+        "ask",
+        "call",
+        "hope",
+        "expect",
+        "refuse",
+        "decline",
+        "intend",
+        "seek",
+        "aim",
+        "offer",
+        "agree",
+        "propose",
+        "demand",
+    ]
+)
+#: Adverbs that belong to the cue in PolNeAR's convention ("also said", "later told").
+_CUE_ADVERBS = frozenset(
+    ["also", "later", "repeatedly", "previously", "earlier", "again", "then", "once", "often"]
+)
+_CUE_AUX = frozenset(["has", "have", "had", "will", "would", "'s"])
+#: A speaker label opening a paragraph, as in transcripts ("WALLACE: ...") and headlines
+#: ("Pence: Flowers won't be at debate").
+_LABEL_RE = re.compile(
+    r"^(?P<label>(?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<rest>\S[^\n]*)$",
+    re.MULTILINE,
+)
+_NOT_LABELS = frozenset(
+    [
+        "photo",
+        "photos",
+        "image",
+        "source",
+        "sources",
+        "update",
+        "updated",
+        "related",
+        "read",
+        "watch",
+        "video",
+        "editor",
+        "note",
+        "correction",
+        "disclosure",
+        "warning",
+        "caption",
+        "listen",
+        "subscribe",
+        "advertisement",
+        "q",
+        "a",
+    ]
+)
+_EDGE_STRIP = " \t\r\n,;:—–-"
+
+
+@dataclass(slots=True)
+class _Found:
+    """An attribution under construction, in token and character terms."""
+
+    cue_tokens: list[Token]
+    source: Span
+    content: Span
+    confidence: float
+    cue_span: Span = field(default_factory=list)
+
+
+def _token_range(tokens: Iterable[Token]) -> Span:
+    """Merge tokens into contiguous character ranges (gaps of whitespace only are joined)."""
+    ranges: Span = []
+    for tok in sorted(tokens, key=lambda t: t.i):
+        start, end = tok.idx, tok.idx + len(tok.text)
+        if (
+            ranges
+            and tok.i > 0
+            and tok.doc[tok.i - 1].idx + len(tok.doc[tok.i - 1].text) == (ranges[-1][1])
+            and _only_space_between(tok.doc, ranges[-1][1], start)
+        ):
+            ranges[-1] = (ranges[-1][0], end)
+        else:
+            ranges.append((start, end))
+    return ranges
+
+
+def _only_space_between(doc: Doc, a: int, b: int) -> bool:
+    return not doc.text[a:b].strip()
+
+
+def _trim(text: str, span: Span, keep_quotes: bool = True) -> Span:
+    """Strip separators (commas, dashes, colons, whitespace) from the ends of each fragment.
+
+    A final period is kept only inside a quotation, as PolNeAR's annotators did.
+    """
+    out: Span = []
+    for start, end in span:
+        while start < end and text[start] in _EDGE_STRIP:
+            start += 1
+        while end > start and (
+            text[end - 1] in _EDGE_STRIP or (text[end - 1] == "." and not keep_quotes)
+        ):
+            end -= 1
+        if start < end:
+            out.append((start, end))
+    return out
+
+
+def _subtree_span(tok: Token, exclude: Token | None = None) -> list[Token]:
+    """The tokens of ``tok``'s subtree, minus the subtree of ``exclude`` if given."""
+    skip = set()
+    if exclude is not None:
+        skip = {t.i for t in exclude.subtree}
+    return [t for t in tok.subtree if t.i not in skip]
+
+
+class _QuoteIndex:
+    """Answers "which quotation covers this character?" in O(log n)."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        self._starts = [q.start for q in quotes]
+
+    def at(self, char: int) -> Quote | None:
+        k = bisect_right(self._starts, char) - 1
+        if k >= 0 and self.quotes[k].start <= char < self.quotes[k].end:
+            return self.quotes[k]
+        return None
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        k = max(bisect_right(self._starts, start) - 1, 0)
+        out = []
+        while k < len(self.quotes) and self.quotes[k].start < end:
+            if self.quotes[k].end > start:
+                out.append(self.quotes[k])
+            k += 1
+        return out
+
+
+def _subject(verb: Token, depth: int = 0) -> Token | None:
+    """The speaker of ``verb``: its subject, or the subject it shares with a governing verb.
+
+    "The mayor said ..., adding that ..." gives "adding" the mayor; "who said" gives the
+    noun the relative clause hangs on.
+    """
+    for child in verb.children:
+        if child.dep_ in _SUBJECT_DEPS:
+            if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head
+            if child.lower_ in ("it", "there") and child.dep_ == "nsubjpass":
+                return None
+            return child
+        if child.dep_ == "agent":
+            for grandchild in child.children:
+                if grandchild.dep_ == "pobj":
+                    return grandchild
+    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "pcomp") and verb.head is not verb:
+        head = verb.head
+        if head.dep_ == "prep" and head.head is not head:
+            head = head.head
+        return _subject(head, depth + 1)
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+        return None
+    return None
+
+
+def _source_tokens(subject: Token) -> list[Token]:
+    """The whole noun phrase of the subject, without a trailing relative clause's commas."""
+    tokens = list(subject.subtree)
+    if subject.dep_ in ("nsubj", "nsubjpass", "pobj", "csubj"):
+        return tokens
+    # A relative clause's antecedent: the noun phrase up to the relative clause.
+    return [t for t in tokens if t.i <= subject.i or t.dep_ in ("appos", "compound", "prep")]
+
+
+def _cue_tokens(verb: Token) -> list[Token]:
+    """The cue: the verb with its auxiliaries, "also", a particle, and "in a statement"."""
+    cue = [verb]
+    for child in verb.children:
+        if child.i < verb.i:
+            if (
+                child.dep_ in ("aux", "auxpass", "neg")
+                and (child.lower_ in _CUE_AUX or child.dep_ == "neg" or child.dep_ == "auxpass")
+                and verb.i - child.i <= 3
+                or child.dep_ == "advmod"
+                and child.lower_ in _CUE_ADVERBS
+                and verb.i - child.i <= 2
+            ):
+                cue.append(child)
+        elif child.dep_ == "prt" and child.i == verb.i + 1:
+            cue.append(child)
+        elif child.dep_ == "prep" and child.lower_ in ("in", "during") and child.i <= verb.i + 2:
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            if objects and objects[0].lemma_.lower() in CUE_NOUNS:
+                cue.extend(child.subtree)
+    # Keep the cue contiguous: drop auxiliaries separated from the verb by other words.
+    cue.sort(key=lambda t: t.i)
+    return cue
+
+
+def _content_head(verb: Token) -> Token | None:
+    for child in verb.children:
+        if child.dep_ == "ccomp":
+            return child
+    if verb.lemma_.lower() in _INFINITIVE_CUES:
+        for child in verb.children:
+            if child.dep_ == "xcomp" and child.i > verb.i:
+                return child
+    return None
+
+
+def _kind(text: str, content: Span, quotes: _QuoteIndex) -> AttributionKind:
+    """Direct when every word of the content is inside quotation marks, mixed when some."""
+    inside = outside = 0
+    for start, end in content:
+        for match in re.finditer(r"\w+", text[start:end]):
+            if quotes.at(start + match.start()) is not None:
+                inside += 1
+            else:
+                outside += 1
+    if inside and not outside:
+        return "direct"
+    if inside:
+        return "mixed"
+    return "indirect"
+
+
+class _Extractor:
+    """Holds the per-document state the rules share: text, quotes, claimed tokens."""
+
+    def __init__(self, doc: Doc, quotes: list[Quote] | None = None) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.quotes = _QuoteIndex(quotes if quotes is not None else find_quotes(doc.text))
+        self.found: list[_Found] = []
+
+    # -- widening content to whole quotations -------------------------------------------
+    def _widen_to_quotes(self, content: Span, protected: Span) -> Span:
+        """Extend each fragment over any quotation it starts or ends inside.
+
+        Never widens over the cue or source (``protected``): with unbalanced marks a
+        "quotation" can run through the attribution itself.
+        """
+        out: Span = []
+        for start, end in content:
+            for quote in self.quotes.overlapping(start, end):
+                if any(quote.start < p_end and p_start < quote.end for p_start, p_end in protected):
+                    continue
+                start, end = min(start, quote.start), max(end, quote.end)
+            out.append((start, end))
+        return _merge(out)
+
+    # -- the patterns ----------------------------------------------------------------------
+    def run(self) -> list[_Found]:
+        claimed_cues: set[int] = set()
+        for tok in self.doc:
+            if tok.i in claimed_cues:
+                continue
+            if (
+                tok.lower_ == "according"
+                and tok.i + 1 < len(self.doc)
+                and (self.doc[tok.i + 1].lower_ == "to")
+            ):
+                self._according_to(tok)
+            elif (
+                tok.pos_ in ("VERB", "AUX")
+                and is_cue_lemma(tok.lemma_)
+                and (not self._inside_closed_quote(tok))
+            ):
+                self._verb_cue(tok)
+        self._speaker_labels()
+        self._attach_continuation_quotes()
+        return self.found
+
+    def _inside_closed_quote(self, tok: Token) -> bool:
+        """A cue inside a quotation is part of the quoted speech, not the reporter's frame."""
+        quote = self.quotes.at(tok.idx)
+        return quote is not None and quote.closed
+
+    def _verb_cue(self, verb: Token) -> None:
+        # "is said to believe that ...": the inner verb carries the content; the cue spans both.
+        for child in verb.children:
+            if child.dep_ == "xcomp" and is_cue_lemma(child.lemma_) and _content_head(child):
+                return
+        head = _content_head(verb)
+        cue = _cue_tokens(verb)
+        if verb.dep_ == "xcomp" and is_cue_lemma(verb.head.lemma_):
+            cue = sorted(
+                {*_cue_tokens(verb.head), *cue, *(t for t in self.doc[verb.head.i : verb.i + 1])},
+                key=lambda t: t.i,
+            )
+        subject = _subject(verb)
+        if subject is not None and self._inside_closed_quote(subject):
+            subject = None
+        if head is not None:
+            content_tokens = _subtree_span(head)
+            confidence = 0.8
+        elif verb.dep_ == "parataxis" or (
+            verb.dep_ in ("ccomp", "conj")
+            and verb.i > verb.head.i
+            and subject is not None
+            and self._has_quote_before(verb)
+        ):
+            # "'X,' he said, 'Y.'" parsed with the quotation as the head of the cue.
+            content_tokens = _subtree_span(verb.head, exclude=verb)
+            confidence = 0.7
+        else:
+            content_tokens = self._colon_or_adjacent_quote(verb)
+            confidence = 0.6
+        if not content_tokens and not isinstance(content_tokens, tuple):
+            return
+        protected = _token_range(cue)
+        source_tokens = _source_tokens(subject) if subject is not None else []
+        cue_ids = {t.i for t in cue}
+        source_ids = {t.i for t in source_tokens}
+        if isinstance(content_tokens, tuple):  # a quotation found by position, in chars
+            content = [content_tokens]
+        else:
+            content_tokens = [
+                t for t in content_tokens if t.i not in cue_ids and t.i not in source_ids
+            ]
+            content = _token_range(content_tokens)
+        source = _trim(self.text, _token_range(source_tokens))
+        protected = protected + source
+        content = self._widen_to_quotes(content, protected)
+        content = _trim(self.text, content, keep_quotes=self._any_quote(content))
+        if not content:
+            return
+        self.found.append(_Found(cue, source, content, confidence))
+
+    def _has_quote_before(self, verb: Token) -> bool:
+        sent = verb.sent
+        return any(self.quotes.at(t.idx) for t in sent if t.i < verb.i)
+
+    def _any_quote(self, content: Span) -> bool:
+        return any(self.quotes.overlapping(s, e) for s, e in content)
+
+    def _colon_or_adjacent_quote(self, verb: Token) -> list[Token] | tuple[int, int]:
+        """A cue with no complement takes a quotation next to its sentence.
+
+        "He said: 'X.'", or the quotation split off as its own sentence before "he said".
+        """
+        sent = verb.sent
+        if _subject(verb) is None:
+            return []
+        after = self.text[verb.idx + len(verb.text) : sent.end_char]
+        if after.strip().startswith(":") or sent[-1].text == ":":
+            nxt = self.quotes.overlapping(sent.end_char, sent.end_char + 400)
+            if nxt:
+                return (nxt[0].start, nxt[0].end)
+            if sent.end < len(self.doc):
+                following = self.doc[sent.end].sent
+                return list(following)
+        # The quotation ends right before the sentence: '"X." he said.'
+        before = self.quotes.overlapping(max(sent.start_char - 3, 0), sent.start_char + 1)
+        if (
+            before
+            and not self.text[before[-1].end : sent.start_char].strip()
+            and (sent.end - sent.start <= 12)
+        ):
+            return (before[-1].start, before[-1].end)
+        return []
+
+    def _according_to(self, according: Token) -> None:
+        to = self.doc[according.i + 1]
+        objects = [t for t in to.children if t.dep_ == "pobj"]
+        if not objects:
+            return
+        cue = [according, to]
+        source_tokens = list(objects[0].subtree)
+        sent = according.sent
+        skip = {t.i for t in according.subtree} | {t.i for t in source_tokens}
+        content_tokens = [
+            t
+            for t in sent
+            if t.i not in skip and not (t.is_punct and (t.i == sent.end - 1 or t.i == sent.start))
+        ]
+        content = _trim(self.text, _token_range(content_tokens))
+        source = _trim(self.text, _token_range(source_tokens))
+        content = self._widen_to_quotes(content, _token_range(cue) + source)
+        if content:
+            self.found.append(_Found(cue, source, content, 0.85))
+
+    def _speaker_labels(self) -> None:
+        """Transcript-style "NAME: words" paragraphs and "Name: claim" headlines."""
+        for match in _LABEL_RE.finditer(self.text):
+            label = match.group("label")
+            if label.lower() in _NOT_LABELS or len(label) < 2:
+                continue
+            colon = match.end("label")
+            if any(f.content and f.content[0][0] <= colon < f.content[-1][1] for f in self.found):
+                continue
+            content = _trim(self.text, [(match.start("rest"), match.end("rest"))])
+            if not content:
+                continue
+            self.found.append(
+                _Found([], [(match.start("label"), colon)], content, 0.6, [(colon, colon + 1)])
+            )
+
+    def _attach_continuation_quotes(self) -> None:
+        """Glue a quotation with no cue of its own to the quote that precedes it.
+
+        PolNeAR, like readers, treats '"X," he said. "Y."' as one content in two pieces.
+        """
+        if not self.found:
+            return
+        self.found.sort(key=lambda f: f.content[0][0])
+        covered = [r for f in self.found for r in (*f.content, *f.source, *self._cue_of(f))]
+        covered.sort()
+        starts = [r[0] for r in covered]
+        for quote in self.quotes.quotes:
+            k = bisect_right(starts, quote.end) - 1
+            if any(s < quote.end and quote.start < e for s, e in covered[max(k - 8, 0) : k + 1]):
+                continue
+            previous = self._previous_direct(quote.start)
+            if previous is None:
+                continue
+            gap = self.text[previous.content[-1][1] : quote.start]
+            if len(gap) > 250 or any(c in QUOTE_CHARS for c in gap) or "\n\n\n" in gap:
+                continue
+            previous.content.append((quote.start, quote.end))
+
+    def _previous_direct(self, position: int) -> _Found | None:
+        best = None
+        for found in self.found:
+            end = found.content[-1][1]
+            if end <= position and (best is None or end > best.content[-1][1]):
+                best = found
+        if best is None or not self._any_quote(best.content):
+            return None
+        return best
+
+    def _cue_of(self, found: _Found) -> Span:
+        return found.cue_span or _token_range(found.cue_tokens)
+
+
+def _merge(span: Span) -> Span:
+    out: Span = []
+    for start, end in sorted(span):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _dedupe(found: list[_Found]) -> list[_Found]:
+    """Two cues claiming the same content ("said, adding") keep the more confident one."""
+    best: dict[tuple, _Found] = {}
+    for item in found:
+        key = tuple(item.content)
+        if key not in best or item.confidence > best[key].confidence:
+            best[key] = item
+    return sorted(best.values(), key=lambda f: (f.content[0][0], f.content[0][1]))
+
+
+def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attribution]:
+    """All attributions in a parsed document, in text order, speakers as written."""
+    extractor = _Extractor(doc, quotes)
+    text = doc.text
+    results = []
+    for item in _dedupe(extractor.run()):
+        cue = item.cue_span or _trim(text, _token_range(item.cue_tokens))
+        speaker = " ".join(text[s:e] for s, e in item.source) or None
+        results.append(
+            Attribution(
+                source=item.source,
+                cue=cue,
+                content=item.content,
+                kind=_kind(text, item.content, extractor.quotes),
+                speaker=speaker,
+                resolved_speaker=speaker,
+                confidence=item.confidence,
+            )
+        )
+    return results
