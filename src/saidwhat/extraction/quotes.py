@@ -58,6 +58,10 @@ def find_quotes(text: str) -> list[Quote]:
     with the same mark (the convention for long quotes); otherwise it is closed at the
     paragraph end and marked ``closed=False``, so unbalanced marks never swallow the article.
     """
+    # Typewriter-style doubled apostrophes (''like this'', common in NYT archives) act as one
+    # double mark. Mapping them to '"' plus a filler keeps every offset where it was.
+    if "''" in text:
+        text = text.replace("''", '"\x01')
     quotes: list[Quote] = []
     n = len(text)
     i = 0
@@ -90,7 +94,8 @@ def find_quotes(text: str) -> list[Quote]:
             and (ch not in "’'" or _can_close_single(text, i))
             and i > open_at + 1
         ):
-            quotes.append(Quote(open_at, i + 1))
+            end = i + 2 if i + 1 < n and text[i + 1] == "\x01" else i + 1
+            quotes.append(Quote(open_at, end))
             open_at = -1
         i += 1
     if open_at >= 0:

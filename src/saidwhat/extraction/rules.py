@@ -51,6 +51,12 @@ _INFINITIVE_CUES = frozenset(
         "demand",
     ]
 )
+#: "“...” ― Sonya Herridge": a quotation signed with a dash and a name at the end of a line.
+_DASH_SIGNATURE_RE = re.compile(
+    r"[ \t]*(?P<dash>[―—–]|--)[ \t]*(?P<name>[A-Z][^\n,;()]{1,60}?)[ \t]*(?=[,\n(]|$)"
+)
+#: Verbs of naming whose content is object plus predicate: "Cruz called Trump a liar".
+_NAMING_CUES = frozenset({"call", "describe", "label", "brand", "dub", "deem", "consider", "term"})
 #: Adverbs that belong to the cue in PolNeAR's convention ("also said", "later told").
 _CUE_ADVERBS = frozenset(
     ["also", "later", "repeatedly", "previously", "earlier", "again", "then", "once", "often"]
@@ -59,7 +65,7 @@ _CUE_AUX = frozenset(["has", "have", "had", "will", "would", "'s"])
 #: A speaker label opening a paragraph, as in transcripts ("WALLACE: ...") and headlines
 #: ("Pence: Flowers won't be at debate").
 _LABEL_RE = re.compile(
-    r"^(?P<label>(?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<rest>\S[^\n]*)$",
+    r"^[ \t]*[\"“]?(?P<label>(?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<rest>\S[^\n]*)$",
     re.MULTILINE,
 )
 _NOT_LABELS = frozenset(
@@ -103,24 +109,21 @@ class _Found:
 
 
 def _token_range(tokens: Iterable[Token]) -> Span:
-    """Merge tokens into contiguous character ranges (gaps of whitespace only are joined)."""
+    """Merge tokens into character ranges; consecutive tokens join into one range.
+
+    Only whitespace separates consecutive tokens, so a gap in token indices is the only
+    thing that makes a span discontinuous.
+    """
     ranges: Span = []
+    previous_index = -2
     for tok in sorted(tokens, key=lambda t: t.i):
         start, end = tok.idx, tok.idx + len(tok.text)
-        if (
-            ranges
-            and tok.i > 0
-            and tok.doc[tok.i - 1].idx + len(tok.doc[tok.i - 1].text) == (ranges[-1][1])
-            and _only_space_between(tok.doc, ranges[-1][1], start)
-        ):
+        if ranges and tok.i == previous_index + 1:
             ranges[-1] = (ranges[-1][0], end)
         else:
             ranges.append((start, end))
+        previous_index = tok.i
     return ranges
-
-
-def _only_space_between(doc: Doc, a: int, b: int) -> bool:
-    return not doc.text[a:b].strip()
 
 
 def _trim(text: str, span: Span, keep_quotes: bool = True) -> Span:
@@ -233,6 +236,16 @@ def _cue_tokens(verb: Token) -> list[Token]:
     return cue
 
 
+def _naming_content(verb: Token) -> list[Token]:
+    """ "called Trump a liar": the object and what it is called, as one content."""
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    predicates = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "ccomp") and c.i > verb.i]
+    if not objects or not predicates:
+        return []
+    first, last = objects[0], predicates[-1]
+    return [t for t in verb.doc[first.left_edge.i : last.right_edge.i + 1]]
+
+
 def _content_head(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "ccomp":
@@ -266,7 +279,7 @@ class _Extractor:
     def __init__(self, doc: Doc, quotes: list[Quote] | None = None) -> None:
         self.doc = doc
         self.text = doc.text
-        self.quotes = _QuoteIndex(quotes if quotes is not None else find_quotes(doc.text))
+        self.quotes = _QuoteIndex(quotes if quotes is not None else find_quotes(self.text))
         self.found: list[_Found] = []
 
     # -- widening content to whole quotations -------------------------------------------
@@ -304,6 +317,7 @@ class _Extractor:
             ):
                 self._verb_cue(tok)
         self._speaker_labels()
+        self._dash_signatures()
         self._attach_continuation_quotes()
         return self.found
 
@@ -327,7 +341,11 @@ class _Extractor:
         subject = _subject(verb)
         if subject is not None and self._inside_closed_quote(subject):
             subject = None
-        if head is not None:
+        naming = _naming_content(verb) if verb.lemma_.lower() in _NAMING_CUES else []
+        if naming:
+            content_tokens = naming
+            confidence = 0.7
+        elif head is not None:
             content_tokens = _subtree_span(head)
             confidence = 0.8
         elif verb.dep_ == "parataxis" or (
@@ -415,6 +433,18 @@ class _Extractor:
         content = self._widen_to_quotes(content, _token_range(cue) + source)
         if content:
             self.found.append(_Found(cue, source, content, 0.85))
+
+    def _dash_signatures(self) -> None:
+        """Quotations signed "― Name" (reader comments, epigraphs, social posts)."""
+        for quote in self.quotes.quotes:
+            match = _DASH_SIGNATURE_RE.match(self.text, quote.end)
+            if match is None:
+                continue
+            name = _trim(self.text, [(match.start("name"), match.end("name"))])
+            if not name:
+                continue
+            cue = [(match.start("dash"), match.end("dash"))]
+            self.found.append(_Found([], name, [(quote.start, quote.end)], 0.7, cue))
 
     def _speaker_labels(self) -> None:
         """Transcript-style "NAME: words" paragraphs and "Name: claim" headlines."""
