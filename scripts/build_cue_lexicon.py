@@ -15,6 +15,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from spacy.language import Language
+from spacy.tokens import Doc, DocBin
+
 from saidwhat.evaluate.brat import read_brat_corpus
 from saidwhat.extraction.pipeline import load_nlp
 
@@ -26,17 +29,30 @@ CLAUSAL = frozenset({"ccomp", "xcomp", "parataxis", "oprd"})
 MIN_CUE_COUNT = 3
 
 
+def _parsed(corpus: list, nlp: Language, cache: Path | None) -> list[Doc]:
+    """Parse the corpus, or reload it from ``cache``: parsing train takes minutes."""
+    if cache is not None and cache.exists():
+        return list(DocBin().from_disk(cache).get_docs(nlp.vocab))
+    docs = list(nlp.pipe((article.text for article, _ in corpus), batch_size=32))
+    if cache is not None:
+        DocBin(docs=docs, store_user_data=False).to_disk(cache)
+    return docs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("train", nargs="?", type=Path, default=DEFAULT_TRAIN)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--cache", type=Path, help="a .spacy file to keep the parsed corpus in between runs"
+    )
     args = parser.parse_args()
 
     corpus = read_brat_corpus(args.train)
     nlp = load_nlp()
     governs, governs_cue = Counter(), Counter()
-    texts = [article.text for article, _ in corpus]
-    for (article, gold), doc in zip(corpus, nlp.pipe(texts, batch_size=32), strict=True):
+    objects, objects_cue = Counter(), Counter()
+    for (_article, gold), doc in zip(corpus, _parsed(corpus, nlp, args.cache), strict=True):
         cue_chars = set()
         for attribution in gold:
             for start, end in attribution.cue:
@@ -44,16 +60,22 @@ def main() -> None:
         for tok in doc:
             if tok.pos_ not in ("VERB", "AUX"):
                 continue
-            clausal = any(c.dep_ in CLAUSAL for c in tok.children) or tok.dep_ == "parataxis"
-            if not clausal:
-                continue
             lemma = tok.lemma_.lower()
-            governs[lemma] += 1
-            if tok.idx in cue_chars:
-                governs_cue[lemma] += 1
+            is_cue = tok.idx in cue_chars
+            if any(c.dep_ in CLAUSAL for c in tok.children) or tok.dep_ == "parataxis":
+                governs[lemma] += 1
+                governs_cue[lemma] += is_cue
+            elif any(c.dep_ == "dobj" for c in tok.children):
+                objects[lemma] += 1
+                objects_cue[lemma] += is_cue
     verbs = {
         lemma: {"precision": round(governs_cue[lemma] / governs[lemma], 3), "cues": n}
         for lemma, n in sorted(governs_cue.items())
+        if n >= MIN_CUE_COUNT
+    }
+    object_verbs = {
+        lemma: {"precision": round(objects_cue[lemma] / objects[lemma], 3), "cues": n}
+        for lemma, n in sorted(objects_cue.items())
         if n >= MIN_CUE_COUNT
     }
     payload = {
@@ -62,10 +84,12 @@ def main() -> None:
         "articles": len(corpus),
         "min_cue_count": MIN_CUE_COUNT,
         "verbs": verbs,
+        "object_verbs": object_verbs,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(payload, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{len(verbs)} cue lemmas from {len(corpus)} articles -> {args.out}")
+    counts = f"{len(verbs)} clause and {len(object_verbs)} object cue lemmas"
+    print(f"{counts} from {len(corpus)} articles -> {args.out}")
 
 
 if __name__ == "__main__":

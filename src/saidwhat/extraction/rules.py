@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from saidwhat.extraction.cues import CUE_NOUNS, is_cue_lemma
+from saidwhat.extraction.cues import CUE_NOUNS, is_cue_lemma, is_object_cue_lemma
 from saidwhat.extraction.quotes import QUOTE_CHARS, Quote, find_quotes
 from saidwhat.model import Attribution, AttributionKind, Span
 
@@ -246,6 +246,23 @@ def _naming_content(verb: Token) -> list[Token]:
     return [t for t in verb.doc[first.left_edge.i : last.right_edge.i + 1]]
 
 
+#: Dependents of a stance verb that belong to its object content ("described the incident
+#: as a terrible situation", "criticized Obama for not doing so").
+_OBJECT_CONTENT_DEPS = frozenset({"dobj", "prep", "oprd", "xcomp", "ccomp", "dative", "acomp"})
+
+
+def _object_content(verb: Token) -> list[Token]:
+    """ "Trump criticized Obama for ...": the object and the complements after it."""
+    objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
+    if not objects:
+        return []
+    tokens: list[Token] = []
+    for child in verb.children:
+        if child.i >= objects[0].i and child.dep_ in _OBJECT_CONTENT_DEPS:
+            tokens.extend(child.subtree)
+    return tokens
+
+
 def _content_head(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "ccomp":
@@ -329,11 +346,15 @@ class _Extractor:
     def _verb_cue(self, verb: Token) -> None:
         # "is said to believe that ...": the inner verb carries the content; the cue spans both.
         for child in verb.children:
-            if child.dep_ == "xcomp" and is_cue_lemma(child.lemma_) and _content_head(child):
+            if child.dep_ == "xcomp" and _content_head(child) is not None:
+                self._verb_cue(child)
                 return
-        head = _content_head(verb)
+        lemma = verb.lemma_.lower()
+        embedded = verb.dep_ == "xcomp" and is_cue_lemma(verb.head.lemma_)
+        clause_cue = embedded or is_cue_lemma(lemma)
+        head = _content_head(verb) if clause_cue else None
         cue = _cue_tokens(verb)
-        if verb.dep_ == "xcomp" and is_cue_lemma(verb.head.lemma_):
+        if embedded:
             cue = sorted(
                 {*_cue_tokens(verb.head), *cue, *(t for t in self.doc[verb.head.i : verb.i + 1])},
                 key=lambda t: t.i,
@@ -341,25 +362,27 @@ class _Extractor:
         subject = _subject(verb)
         if subject is not None and self._inside_closed_quote(subject):
             subject = None
-        naming = _naming_content(verb) if verb.lemma_.lower() in _NAMING_CUES else []
+        naming = _naming_content(verb) if lemma in _NAMING_CUES else []
+        content_tokens: list[Token] | tuple[int, int] = []
         if naming:
-            content_tokens = naming
-            confidence = 0.7
+            content_tokens, confidence = naming, 0.7
         elif head is not None:
-            content_tokens = _subtree_span(head)
-            confidence = 0.8
-        elif verb.dep_ == "parataxis" or (
-            verb.dep_ in ("ccomp", "conj")
-            and verb.i > verb.head.i
-            and subject is not None
-            and self._has_quote_before(verb)
+            content_tokens, confidence = _subtree_span(head), 0.8
+        elif clause_cue and (
+            verb.dep_ == "parataxis"
+            or (
+                verb.dep_ in ("ccomp", "conj")
+                and verb.i > verb.head.i
+                and subject is not None
+                and self._has_quote_before(verb)
+            )
         ):
             # "'X,' he said, 'Y.'" parsed with the quotation as the head of the cue.
-            content_tokens = _subtree_span(verb.head, exclude=verb)
-            confidence = 0.7
-        else:
-            content_tokens = self._colon_or_adjacent_quote(verb)
-            confidence = 0.6
+            content_tokens, confidence = _subtree_span(verb.head, exclude=verb), 0.7
+        if not content_tokens and is_object_cue_lemma(lemma):
+            content_tokens, confidence = _object_content(verb), 0.5
+        if not content_tokens and clause_cue:
+            content_tokens, confidence = self._colon_or_adjacent_quote(verb), 0.6
         if not content_tokens and not isinstance(content_tokens, tuple):
             return
         protected = _token_range(cue)
@@ -486,13 +509,17 @@ class _Extractor:
             previous.content.append((quote.start, quote.end))
 
     def _previous_direct(self, position: int) -> _Found | None:
+        """The latest attribution before ``position`` whose content holds a quotation.
+
+        Indirect attributions in between ("..., she said, emphasizing why ...") are passed
+        over: the next quotation still continues the quoted speaker.
+        """
         best = None
         for found in self.found:
             end = found.content[-1][1]
             if end <= position and (best is None or end > best.content[-1][1]):
-                best = found
-        if best is None or not self._any_quote(best.content):
-            return None
+                if self._any_quote(found.content):
+                    best = found
         return best
 
     def _cue_of(self, found: _Found) -> Span:
