@@ -379,10 +379,10 @@ class _Extractor:
         ):
             # "'X,' he said, 'Y.'" parsed with the quotation as the head of the cue.
             content_tokens, confidence = _subtree_span(verb.head, exclude=verb), 0.7
+        if not content_tokens and clause_cue:
+            content_tokens, confidence = self._colon_or_adjacent_quote(verb, subject), 0.6
         if not content_tokens and is_object_cue_lemma(lemma):
             content_tokens, confidence = _object_content(verb), 0.5
-        if not content_tokens and clause_cue:
-            content_tokens, confidence = self._colon_or_adjacent_quote(verb), 0.6
         if not content_tokens and not isinstance(content_tokens, tuple):
             return
         protected = _token_range(cue)
@@ -411,30 +411,32 @@ class _Extractor:
     def _any_quote(self, content: Span) -> bool:
         return any(self.quotes.overlapping(s, e) for s, e in content)
 
-    def _colon_or_adjacent_quote(self, verb: Token) -> list[Token] | tuple[int, int]:
-        """A cue with no complement takes a quotation next to its sentence.
+    def _colon_or_adjacent_quote(
+        self, verb: Token, subject: Token | None
+    ) -> list[Token] | tuple[int, int]:
+        """A cue with no complement takes the quotation next to it.
 
-        "He said: 'X.'", or the quotation split off as its own sentence before "he said".
+        'Trump said, "When people ..."', '"X," Quina Jones, 25, said as ...', 'He said: "X."',
+        or the quotation split off as a sentence of its own before "he said".
         """
-        sent = verb.sent
-        if _subject(verb) is None:
+        if subject is None:
             return []
-        after = self.text[verb.idx + len(verb.text) : sent.end_char]
-        if after.strip().startswith(":") or sent[-1].text == ":":
+        sent = verb.sent
+        cue_end = verb.idx + len(verb.text)
+        after = self.quotes.overlapping(cue_end, cue_end + 4)
+        if after and re.fullmatch(r"[\s,:]*", self.text[cue_end : after[0].start]):
+            return (after[0].start, after[0].end)
+        frame_start = min(verb.idx, subject.left_edge.idx)
+        before = self.quotes.overlapping(max(frame_start - 4, 0), frame_start)
+        if before and re.fullmatch(r"[\s,—–-]*", self.text[before[-1].end : frame_start]):
+            return (before[-1].start, before[-1].end)
+        tail = self.text[cue_end : sent.end_char]
+        if tail.strip().startswith(":") or sent[-1].text == ":":
             nxt = self.quotes.overlapping(sent.end_char, sent.end_char + 400)
             if nxt:
                 return (nxt[0].start, nxt[0].end)
             if sent.end < len(self.doc):
-                following = self.doc[sent.end].sent
-                return list(following)
-        # The quotation ends right before the sentence: '"X." he said.'
-        before = self.quotes.overlapping(max(sent.start_char - 3, 0), sent.start_char + 1)
-        if (
-            before
-            and not self.text[before[-1].end : sent.start_char].strip()
-            and (sent.end - sent.start <= 12)
-        ):
-            return (before[-1].start, before[-1].end)
+                return list(self.doc[sent.end].sent)
         return []
 
     def _according_to(self, according: Token) -> None:
@@ -536,14 +538,24 @@ def _merge(span: Span) -> Span:
     return out
 
 
+def _overlap(a: Span, b: Span) -> int:
+    return sum(max(0, min(e1, e2) - max(s1, s2)) for s1, e1 in a for s2, e2 in b)
+
+
 def _dedupe(found: list[_Found]) -> list[_Found]:
-    """Two cues claiming the same content ("said, adding") keep the more confident one."""
-    best: dict[tuple, _Found] = {}
-    for item in found:
-        key = tuple(item.content)
-        if key not in best or item.confidence > best[key].confidence:
-            best[key] = item
-    return sorted(best.values(), key=lambda f: (f.content[0][0], f.content[0][1]))
+    """Keep one attribution per piece of content, the most confident.
+
+    Two cues often claim the same words ("said, adding", a quotation taken both as a
+    complement and as the neighbour of a later cue). PolNeAR, like a reader, credits each
+    word to one attribution, so a content mostly inside a more confident one is dropped.
+    """
+    kept: list[_Found] = []
+    for item in sorted(found, key=lambda f: -f.confidence):
+        size = sum(e - s for s, e in item.content)
+        if any(_overlap(item.content, other.content) * 2 > size for other in kept):
+            continue
+        kept.append(item)
+    return sorted(kept, key=lambda f: (f.content[0][0], f.content[0][1]))
 
 
 def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attribution]:
