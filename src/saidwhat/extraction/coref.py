@@ -104,6 +104,16 @@ def _descriptor_referent(
     return best
 
 
+_POST_MODIFIER = re.compile(r"\s(?:in|of|at|from|for|with|on|who|which|that|,)\s.*$", re.S)
+
+
+def _head_noun(description: str) -> str:
+    """ "the top military leader in the US" -> "leader": the last word before any modifier."""
+    core = _POST_MODIFIER.sub("", description.strip())
+    words = re.sub(r"[^\w-]", " ", core).split()
+    return words[-1] if words else description
+
+
 def resolve_speakers(
     text: str, attributions: list[Attribution], entities: list[EntityMention] | None = None
 ) -> list[Attribution]:
@@ -147,15 +157,16 @@ def resolve_speakers(
             resolved = last_person
         elif lowered in _GROUP_PRONOUNS:
             resolved = last_group
-        elif (
-            inside_orgs
-            and not _DEFINITE.match(written)
-            or (inside_orgs and len(inside_orgs[0].text) >= len(written) - 4)
-        ):
+        elif written[:1].isupper() and len(written.split()) <= 3 and names.lookup(written):
+            # A surname the tagger did not label as a person ("Chomsky admitted").
+            resolved = names.lookup(written)
+            last_person = resolved
+        elif inside_orgs and len(inside_orgs[-1].text) >= len(written) - 4:
+            # "the Kremlin", "NATO"; but not "a US official", whose speaker is anonymous.
             resolved = _clean_name(inside_orgs[-1].text)
             last_group = resolved
         elif _DEFINITE.match(written):
-            head_noun = re.sub(r"[^\w-]", " ", written).split()[-1]
+            head_noun = _head_noun(written)
             if head_noun.lower() in _OUTLET_NOUNS:
                 resolved = last_group
             else:
@@ -163,8 +174,5 @@ def resolve_speakers(
                 if referent is not None:
                     resolved = names.lookup(referent.text) or _clean_name(referent.text)
                     last_person = resolved
-        elif written[:1].isupper() and len(written.split()) <= 4 and names.lookup(written):
-            resolved = names.lookup(written)
-            last_person = resolved
         attribution.resolved_speaker = resolved or written
     return attributions

@@ -335,8 +335,19 @@ class _Extractor:
                 self._verb_cue(tok)
         self._speaker_labels()
         self._dash_signatures()
+        self._colon_quotes()
         self._attach_continuation_quotes()
         return self.found
+
+    def _subject_beside(self, verb: Token) -> Token | None:
+        """'"..., it might not ...," he said': the parser took a word of the quotation as the
+        subject; the speaker is the pronoun or name right next to the cue."""
+        for position in (verb.i - 1, verb.i + 1):
+            if 0 <= position < len(self.doc):
+                tok = self.doc[position]
+                if tok.pos_ in ("PRON", "PROPN") and not self._inside_closed_quote(tok):
+                    return tok
+        return None
 
     def _inside_closed_quote(self, tok: Token) -> bool:
         """A cue inside a quotation is part of the quoted speech, not the reporter's frame."""
@@ -361,7 +372,7 @@ class _Extractor:
             )
         subject = _subject(verb)
         if subject is not None and self._inside_closed_quote(subject):
-            subject = None
+            subject = self._subject_beside(verb)
         naming = _naming_content(verb) if lemma in _NAMING_CUES else []
         content_tokens: list[Token] | tuple[int, int] = []
         if naming:
@@ -459,6 +470,42 @@ class _Extractor:
         if content:
             self.found.append(_Found(cue, source, content, 0.85))
 
+    def _colon_quotes(self) -> None:
+        """ "Milley also spoke out on US TV on 10 November: 'we think ...'": a quotation
+        introduced by a colon belongs to the subject of the clause before the colon, whatever
+        its verb (spoke out, referred to, in a speech to ...)."""
+        claimed = [r for f in self.found for r in f.content]
+        for quote in self.quotes.quotes:
+            before = self.text[max(quote.start - 3, 0) : quote.start].rstrip()
+            if not before.endswith(":") or any(
+                s < quote.end and quote.start < e for s, e in claimed
+            ):
+                continue
+            colon = self.text.rfind(":", 0, quote.start)
+            tokens = [t for t in self.doc.char_span(colon, colon + 1, alignment_mode="expand")]
+            if not tokens:
+                continue
+            colon_token = tokens[0]
+            root, subject = None, None
+            for tok in reversed(self.doc[colon_token.sent.start : colon_token.i]):
+                if tok.pos_ not in ("VERB", "AUX") or self._inside_closed_quote(tok):
+                    continue
+                candidate = _subject(tok)
+                if (
+                    candidate is not None
+                    and candidate.i < colon_token.i
+                    and candidate.dep_ in _SUBJECT_DEPS
+                    and candidate.lower_ not in _RELATIVE_PRONOUNS
+                    and not self._inside_closed_quote(candidate)
+                ):
+                    root, subject = tok, candidate
+                    if tok.dep_ == "ROOT" or is_cue_lemma(tok.lemma_):
+                        break
+            if root is None or subject is None:
+                continue
+            source = _trim(self.text, _token_range(_source_tokens(subject)))
+            self.found.append(_Found(_cue_tokens(root), source, [(quote.start, quote.end)], 0.55))
+
     def _dash_signatures(self) -> None:
         """Quotations signed "― Name" (reader comments, epigraphs, social posts)."""
         for quote in self.quotes.quotes:
@@ -508,6 +555,10 @@ class _Extractor:
             gap = self.text[previous.content[-1][1] : quote.start]
             if len(gap) > 250 or any(c in QUOTE_CHARS for c in gap) or "\n\n\n" in gap:
                 continue
+            # Across a paragraph break only a paragraph that opens with the quotation goes on
+            # with the previous speaker; "Milley also spoke out: '...'" is a new statement.
+            if "\n" in gap and gap.rsplit("\n", 1)[1].strip():
+                continue
             previous.content.append((quote.start, quote.end))
 
     def _previous_direct(self, position: int) -> _Found | None:
@@ -519,9 +570,12 @@ class _Extractor:
         best = None
         for found in self.found:
             end = found.content[-1][1]
-            if end <= position and (best is None or end > best.content[-1][1]):
-                if self._any_quote(found.content):
-                    best = found
+            if (
+                end <= position
+                and (best is None or end > best.content[-1][1])
+                and self._any_quote(found.content)
+            ):
+                best = found
         return best
 
     def _cue_of(self, found: _Found) -> Span:
