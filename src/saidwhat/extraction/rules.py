@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Token
 
 from saidwhat.extraction.cues import CUE_NOUNS, is_cue_lemma, is_object_cue_lemma
 from saidwhat.extraction.quotes import QUOTE_CHARS, Quote, find_quotes
+from saidwhat.extraction.syntax import coarse_pos, is_verb, lemma_of
 from saidwhat.model import Attribution, AttributionKind, Span
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
@@ -197,7 +198,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         if head.dep_ == "prep" and head.head is not head:
             head = head.head
         return _subject(head, depth + 1)
-    if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+    if verb.dep_ == "relcl" and coarse_pos(verb.head) in ("NOUN", "PROPN"):
         return None
     return None
 
@@ -229,7 +230,7 @@ def _cue_tokens(verb: Token) -> list[Token]:
             cue.append(child)
         elif child.dep_ == "prep" and child.lower_ in ("in", "during") and child.i <= verb.i + 2:
             objects = [g for g in child.children if g.dep_ == "pobj"]
-            if objects and objects[0].lemma_.lower() in CUE_NOUNS:
+            if objects and lemma_of(objects[0]) in CUE_NOUNS:
                 cue.extend(child.subtree)
     # Keep the cue contiguous: drop auxiliaries separated from the verb by other words.
     cue.sort(key=lambda t: t.i)
@@ -267,7 +268,7 @@ def _content_head(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "ccomp":
             return child
-    if verb.lemma_.lower() in _INFINITIVE_CUES:
+    if lemma_of(verb) in _INFINITIVE_CUES:
         for child in verb.children:
             if child.dep_ == "xcomp" and child.i > verb.i:
                 return child
@@ -328,8 +329,8 @@ class _Extractor:
             ):
                 self._according_to(tok)
             elif (
-                tok.pos_ in ("VERB", "AUX")
-                and is_cue_lemma(tok.lemma_)
+                is_verb(tok)
+                and is_cue_lemma(lemma_of(tok))
                 and (not self._inside_closed_quote(tok))
             ):
                 self._verb_cue(tok)
@@ -345,7 +346,7 @@ class _Extractor:
         for position in (verb.i - 1, verb.i + 1):
             if 0 <= position < len(self.doc):
                 tok = self.doc[position]
-                if tok.pos_ in ("PRON", "PROPN") and not self._inside_closed_quote(tok):
+                if coarse_pos(tok) in ("PRON", "PROPN") and not self._inside_closed_quote(tok):
                     return tok
         return None
 
@@ -360,8 +361,8 @@ class _Extractor:
             if child.dep_ == "xcomp" and _content_head(child) is not None:
                 self._verb_cue(child)
                 return
-        lemma = verb.lemma_.lower()
-        embedded = verb.dep_ == "xcomp" and is_cue_lemma(verb.head.lemma_)
+        lemma = lemma_of(verb)
+        embedded = verb.dep_ == "xcomp" and is_cue_lemma(lemma_of(verb.head))
         clause_cue = embedded or is_cue_lemma(lemma)
         head = _content_head(verb) if clause_cue else None
         cue = _cue_tokens(verb)
@@ -488,7 +489,7 @@ class _Extractor:
             colon_token = tokens[0]
             root, subject = None, None
             for tok in reversed(self.doc[colon_token.sent.start : colon_token.i]):
-                if tok.pos_ not in ("VERB", "AUX") or self._inside_closed_quote(tok):
+                if coarse_pos(tok) not in ("VERB", "AUX") or self._inside_closed_quote(tok):
                     continue
                 candidate = _subject(tok)
                 if (
@@ -499,7 +500,7 @@ class _Extractor:
                     and not self._inside_closed_quote(candidate)
                 ):
                     root, subject = tok, candidate
-                    if tok.dep_ == "ROOT" or is_cue_lemma(tok.lemma_):
+                    if tok.dep_ == "ROOT" or is_cue_lemma(lemma_of(tok)):
                         break
             if root is None or subject is None:
                 continue
