@@ -20,6 +20,7 @@ from spacy.tokens import Doc, DocBin
 
 from saidwhat.evaluate.brat import read_brat_corpus
 from saidwhat.extraction.pipeline import load_nlp
+from saidwhat.extraction.quotes import QuoteIndex, find_quotes
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_TRAIN = REPO.parent / "shared" / "data" / "polnear" / "train"
@@ -57,8 +58,13 @@ def main() -> None:
         for attribution in gold:
             for start, end in attribution.cue:
                 cue_chars.update(range(start, end))
+        quotes = QuoteIndex(find_quotes(doc.text))
         for tok in doc:
             if tok.pos_ not in ("VERB", "AUX"):
+                continue
+            # Mirror the extractor: verbs inside a quotation are the quoted speaker's words.
+            inside = quotes.at(tok.idx)
+            if inside is not None and inside.closed:
                 continue
             lemma = tok.lemma_.lower()
             is_cue = tok.idx in cue_chars

@@ -9,6 +9,7 @@ attribution rules can ask "is this token inside a quotation, and which one?".
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 #: Opening mark -> the marks that may close it. Messy text closes “ with a straight ", so
@@ -76,6 +77,9 @@ def find_quotes(text: str) -> list[Quote]:
                 and (ch not in _SINGLE_OPENERS or _has_single_close(text, i, ch))
             ):
                 open_at, opener = i, ch
+            elif ch == "”" and (i == 0 or text[i - 1] == "\n") and _can_open(text, i):
+                # A closing mark typed as the opener at a paragraph start (”Mr. Trump ...”).
+                open_at, opener = i, "“"
         elif ch == "\n":
             j = i
             while j < n and text[j] in "\r\n \t":
@@ -119,3 +123,26 @@ def _has_single_close(text: str, i: int, opener: str) -> bool:
             return True
         j += 1
     return False
+
+
+class QuoteIndex:
+    """Answers "which quotation covers this character?" in O(log n)."""
+
+    def __init__(self, quotes: list[Quote]) -> None:
+        self.quotes = quotes
+        self._starts = [q.start for q in quotes]
+
+    def at(self, char: int) -> Quote | None:
+        k = bisect_right(self._starts, char) - 1
+        if k >= 0 and self.quotes[k].start <= char < self.quotes[k].end:
+            return self.quotes[k]
+        return None
+
+    def overlapping(self, start: int, end: int) -> list[Quote]:
+        k = max(bisect_right(self._starts, start) - 1, 0)
+        out = []
+        while k < len(self.quotes) and self.quotes[k].start < end:
+            if self.quotes[k].end > start:
+                out.append(self.quotes[k])
+            k += 1
+        return out

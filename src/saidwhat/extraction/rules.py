@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from saidwhat.extraction.cues import CUE_NOUNS, is_cue_lemma, is_object_cue_lemma
-from saidwhat.extraction.quotes import QUOTE_CHARS, Quote, find_quotes
+from saidwhat.extraction.quotes import QUOTE_CHARS, Quote, QuoteIndex, find_quotes
 from saidwhat.extraction.syntax import coarse_pos, is_verb, lemma_of
 from saidwhat.model import Attribution, AttributionKind, Span
 
@@ -153,29 +153,6 @@ def _subtree_span(tok: Token, exclude: Token | None = None) -> list[Token]:
     return [t for t in tok.subtree if t.i not in skip]
 
 
-class _QuoteIndex:
-    """Answers "which quotation covers this character?" in O(log n)."""
-
-    def __init__(self, quotes: list[Quote]) -> None:
-        self.quotes = quotes
-        self._starts = [q.start for q in quotes]
-
-    def at(self, char: int) -> Quote | None:
-        k = bisect_right(self._starts, char) - 1
-        if k >= 0 and self.quotes[k].start <= char < self.quotes[k].end:
-            return self.quotes[k]
-        return None
-
-    def overlapping(self, start: int, end: int) -> list[Quote]:
-        k = max(bisect_right(self._starts, start) - 1, 0)
-        out = []
-        while k < len(self.quotes) and self.quotes[k].start < end:
-            if self.quotes[k].end > start:
-                out.append(self.quotes[k])
-            k += 1
-        return out
-
-
 def _subject(verb: Token, depth: int = 0) -> Token | None:
     """The speaker of ``verb``: its subject, or the subject it shares with a governing verb.
 
@@ -275,7 +252,7 @@ def _content_head(verb: Token) -> Token | None:
     return None
 
 
-def _kind(text: str, content: Span, quotes: _QuoteIndex) -> AttributionKind:
+def _kind(text: str, content: Span, quotes: QuoteIndex) -> AttributionKind:
     """Direct when every word of the content is inside quotation marks, mixed when some."""
     inside = outside = 0
     for start, end in content:
@@ -297,7 +274,7 @@ class _Extractor:
     def __init__(self, doc: Doc, quotes: list[Quote] | None = None) -> None:
         self.doc = doc
         self.text = doc.text
-        self.quotes = _QuoteIndex(quotes if quotes is not None else find_quotes(self.text))
+        self.quotes = QuoteIndex(quotes if quotes is not None else find_quotes(self.text))
         self.found: list[_Found] = []
 
     # -- widening content to whole quotations -------------------------------------------
