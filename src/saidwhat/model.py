@@ -46,6 +46,9 @@ class Attribution:
     speaker: str | None = None
     resolved_speaker: str | None = None
     confidence: float = 1.0
+    #: Where the speaker is named: the source itself, or the antecedent when the source is a
+    #: relative pronoun ("Trump, who said ..." -> "Trump"). Used to resolve the speaker.
+    speaker_span: Span = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The public JSONL shape (other tools score it: keep keys and types stable)."""

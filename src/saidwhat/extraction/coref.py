@@ -133,8 +133,9 @@ def resolve_speakers(
         if not attribution.source:
             attribution.resolved_speaker = None
             continue
-        start, end = attribution.source[0][0], attribution.source[-1][1]
-        written = " ".join(text[s:e] for s, e in attribution.source).strip()
+        named_at = attribution.speaker_span or attribution.source
+        start, end = named_at[0][0], named_at[-1][1]
+        written = " ".join(text[s:e] for s, e in named_at).strip()
         lowered = written.lower()
         inside = _entities_inside(entities, start, end)
         inside_persons = [e for e in inside if e.label == "PERSON"]

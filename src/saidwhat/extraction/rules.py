@@ -107,6 +107,8 @@ class _Found:
     content: Span
     confidence: float
     cue_span: Span = field(default_factory=list)
+    #: Where the speaker is named, when the source is a relative pronoun ("Trump, who said").
+    speaker_span: Span = field(default_factory=list)
 
 
 def _token_range(tokens: Iterable[Token]) -> Span:
@@ -162,7 +164,7 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                return verb.head
+                return child  # PolNeAR's source is "who"; the speaker is its antecedent
             if child.lower_ in ("it", "there") and child.dep_ == "nsubjpass":
                 return None
             return child
@@ -224,21 +226,35 @@ def _naming_content(verb: Token) -> list[Token]:
     return [t for t in verb.doc[first.left_edge.i : last.right_edge.i + 1]]
 
 
-#: Dependents of a stance verb that belong to its object content ("described the incident
-#: as a terrible situation", "criticized Obama for not doing so").
-_OBJECT_CONTENT_DEPS = frozenset({"dobj", "prep", "oprd", "xcomp", "ccomp", "dative", "acomp"})
-
-
 def _object_content(verb: Token) -> list[Token]:
-    """ "Trump criticized Obama for ...": the object and the complements after it."""
+    """ "Trump criticized Obama for ...": the object phrase and the complements after it.
+
+    Annotators stop the content before a comma: "denounced the annexation, which RT
+    pointed to" has the content "the annexation".
+    """
     objects = [c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i]
     if not objects:
         return []
-    tokens: list[Token] = []
+    tokens = _until_comma(objects[0])
     for child in verb.children:
-        if child.i >= objects[0].i and child.dep_ in _OBJECT_CONTENT_DEPS:
-            tokens.extend(child.subtree)
+        if (
+            child.i > objects[0].i
+            and child.dep_ in ("prep", "oprd", "xcomp", "ccomp", "dative", "acomp")
+            and tokens
+            and child.i == tokens[-1].i + 1
+        ):
+            tokens.extend(_until_comma(child))
     return tokens
+
+
+def _until_comma(head: Token) -> list[Token]:
+    """The subtree of ``head`` up to the first comma after ``head`` (appositives, relatives)."""
+    out = []
+    for tok in head.subtree:
+        if tok.i > head.i and tok.text in (",", ";", "(", "—", "–"):
+            break
+        out.append(tok)
+    return out
 
 
 def _content_head(verb: Token) -> Token | None:
@@ -391,7 +407,15 @@ class _Extractor:
         content = _trim(self.text, content, keep_quotes=self._any_quote(content))
         if not content:
             return
-        self.found.append(_Found(cue, source, content, confidence))
+        speaker_span: Span = []
+        if (
+            subject is not None
+            and subject.lower_ in _RELATIVE_PRONOUNS
+            and subject.head.dep_ == "relcl"
+        ):
+            antecedent = subject.head.head
+            speaker_span = _trim(self.text, _token_range(_until_comma(antecedent)))
+        self.found.append(_Found(cue, source, content, confidence, speaker_span=speaker_span))
 
     def _has_quote_before(self, verb: Token) -> bool:
         sent = verb.sent
@@ -597,7 +621,7 @@ def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attri
     results = []
     for item in _dedupe(extractor.run()):
         cue = item.cue_span or _trim(text, _token_range(item.cue_tokens))
-        speaker = " ".join(text[s:e] for s, e in item.source) or None
+        speaker = " ".join(text[s:e] for s, e in (item.speaker_span or item.source)) or None
         results.append(
             Attribution(
                 source=item.source,
@@ -606,6 +630,7 @@ def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attri
                 kind=_kind(text, item.content, extractor.quotes),
                 speaker=speaker,
                 resolved_speaker=speaker,
+                speaker_span=item.speaker_span or item.source,
                 confidence=item.confidence,
             )
         )

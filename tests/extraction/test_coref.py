@@ -1,0 +1,141 @@
+"""Speakers resolved inside one article, through the public ``saidwhat.extract``.
+
+A journalist wants the person behind "he", "Milley" and "the top US general", never a
+different person with the same surname, and never a made-up name for an anonymous source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+import saidwhat
+from saidwhat.model import Attribution, Span
+
+Extract = Callable[[str], list[Attribution]]
+
+
+def texts(text: str, span: Span) -> list[str]:
+    """The fragments of a span as strings."""
+    return [text[start:end] for start, end in span]
+
+
+def joined(text: str, span: Span) -> str:
+    return " ".join(texts(text, span))
+
+
+@pytest.fixture(scope="module")
+def extract() -> Extract:
+    """``saidwhat.extract`` with a per-module cache, so each text is parsed once."""
+    cache: dict[str, list[Attribution]] = {}
+
+    def run(text: str) -> list[Attribution]:
+        if text not in cache:
+            cache[text] = saidwhat.extract(text)
+        return cache[text]
+
+    return run
+
+
+def attribution_with(text: str, attributions: list[Attribution], words: str) -> Attribution:
+    """The one attribution whose content holds ``words``."""
+    matches = [a for a in attributions if words in joined(text, a.content)]
+    assert len(matches) == 1, [(a.speaker, joined(text, a.content)) for a in attributions]
+    return matches[0]
+
+
+def test_name_in_an_earlier_attribution_resolves_pronoun(extract: Extract) -> None:
+    text = 'Mark Milley said the war was stalling. "We are ready," he said.'
+
+    a = attribution_with(text, extract(text), "We are ready")
+
+    assert a.speaker == "he"
+    assert a.resolved_speaker == "Mark Milley"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="pronouns resolve only to speakers of earlier attributions, not to a person "
+    "merely named before ('Mark Milley spoke on Monday.'), so 'he' stays 'he'",
+)
+def test_pronoun_resolves_to_person_named_before(extract: Extract) -> None:
+    text = 'Mark Milley spoke on Monday. "We are ready," he said.'
+
+    a = attribution_with(text, extract(text), "We are ready")
+
+    assert a.speaker == "he"
+    assert a.resolved_speaker == "Mark Milley"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Gen. Mark Milley arrived. Milley said the war was stalling.", id="milley"),
+        pytest.param(
+            "Gen. Mark Milley arrived. Later Milley said the war was stalling.",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="a sentence-initial capitalised adverb is taken into the name: "
+                "resolved_speaker is 'Later Milley'",
+            ),
+            id="later-milley",
+        ),
+    ],
+)
+def test_surname_resolves_to_full_name(extract: Extract, text: str) -> None:
+    a = attribution_with(text, extract(text), "the war was stalling")
+
+    assert texts(text, a.source) == ["Milley"]
+    assert a.resolved_speaker == "Mark Milley"
+
+
+def test_definite_description_resolves_to_named_person(extract: Extract) -> None:
+    text = "General Mark Milley spoke. The top US general said talks could start."
+
+    a = attribution_with(text, extract(text), "talks could start")
+
+    assert a.speaker == "The top US general"
+    assert a.resolved_speaker == "Mark Milley"
+
+
+def test_title_is_not_part_of_resolved_name(extract: Extract) -> None:
+    text = '"It is over," said Senator Jane Doe.'
+
+    a = attribution_with(text, extract(text), "It is over")
+
+    assert a.resolved_speaker == "Jane Doe"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="names are keyed by surname over the whole article, so Hillary Clinton's "
+    "statement is resolved to 'Bill Clinton', the last Clinton named",
+)
+def test_people_sharing_a_surname_stay_apart(extract: Extract) -> None:
+    text = "Hillary Clinton said the race was close. Bill Clinton said the polls were wrong."
+    attributions = extract(text)
+
+    hillary = attribution_with(text, attributions, "the race was close")
+    bill = attribution_with(text, attributions, "the polls were wrong")
+
+    assert hillary.resolved_speaker == "Hillary Clinton"
+    assert bill.resolved_speaker == "Bill Clinton"
+
+
+def test_anonymous_source_stays_anonymous(extract: Extract) -> None:
+    text = "Mark Milley spoke on Monday. A US official said the plan was absurd."
+
+    a = attribution_with(text, extract(text), "the plan was absurd")
+
+    assert a.speaker == "A US official"
+    assert a.resolved_speaker == "A US official"
+
+
+def test_anonymous_source_alone(extract: Extract) -> None:
+    text = "A US official said the plan was absurd."
+
+    a = attribution_with(text, extract(text), "the plan was absurd")
+
+    assert a.resolved_speaker == a.speaker == "A US official"
+    assert a.resolved_speaker not in ("US", "Mark Milley")
