@@ -248,13 +248,18 @@ def _object_content(verb: Token) -> list[Token]:
 
 
 def _until_comma(head: Token) -> list[Token]:
-    """The subtree of ``head`` up to the first comma after ``head`` (appositives, relatives)."""
-    out = []
-    for tok in head.subtree:
-        if tok.i > head.i and tok.text in (",", ";", "(", "—", "–"):
-            break
-        out.append(tok)
-    return out
+    """The subtree of ``head`` without appositives and relative clauses set off by commas."""
+    skipped: set[int] = set()
+    for child in head.children:
+        if child.dep_ in ("relcl", "appos") and child.i > head.i:
+            comma = head.doc[child.left_edge.i - 1] if child.left_edge.i > 0 else None
+            if comma is not None and comma.text in (",", "(", "—", "–"):
+                skipped.update(t.i for t in child.subtree)
+                skipped.add(comma.i)
+    tokens = [t for t in head.subtree if t.i not in skipped]
+    while tokens and tokens[-1].text in (",", ";", "—", "–"):
+        tokens.pop()
+    return tokens
 
 
 def _content_head(verb: Token) -> Token | None:
@@ -373,6 +378,14 @@ class _Extractor:
             content_tokens, confidence = naming, 0.7
         elif head is not None:
             content_tokens, confidence = _subtree_span(head), 0.8
+            if head.dep_ == "xcomp":
+                # "urged Congress to act": the addressee belongs to the content.
+                content_tokens += [
+                    t
+                    for c in verb.children
+                    if c.dep_ == "dobj" and verb.i < c.i < head.i
+                    for t in c.subtree
+                ]
         elif clause_cue and (
             verb.dep_ == "parataxis"
             or (
