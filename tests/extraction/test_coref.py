@@ -54,11 +54,6 @@ def test_name_in_an_earlier_attribution_resolves_pronoun(extract: Extract) -> No
     assert a.resolved_speaker == "Mark Milley"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pronouns resolve only to speakers of earlier attributions, not to a person "
-    "merely named before ('Mark Milley spoke on Monday.'), so 'he' stays 'he'",
-)
 def test_pronoun_resolves_to_person_named_before(extract: Extract) -> None:
     text = 'Mark Milley spoke on Monday. "We are ready," he said.'
 
@@ -107,11 +102,6 @@ def test_title_is_not_part_of_resolved_name(extract: Extract) -> None:
     assert a.resolved_speaker == "Jane Doe"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="names are keyed by surname over the whole article, so Hillary Clinton's "
-    "statement is resolved to 'Bill Clinton', the last Clinton named",
-)
 def test_people_sharing_a_surname_stay_apart(extract: Extract) -> None:
     text = "Hillary Clinton said the race was close. Bill Clinton said the polls were wrong."
     attributions = extract(text)

@@ -174,17 +174,9 @@ def _xfail(beginning: str, reason: str) -> object:
 
 #: Quotations introduced by Milley, "he" or "the top military leader in the US".
 PEACE_MILLEY_QUOTES = [
-    _xfail(
-        "and so they should try to cement their gains",
-        "the source of 'was said to believe' is the whole fronted phrase 'Ukrainian successes "
-        "in the Donbass region, ... Milley, the top military leader in the US', not Milley",
-    ),
+    "and so they should try to cement their gains",
     "we think there are some possibilities here",
-    _xfail(
-        "when the two sides engaged in years of trench warfare",
-        "no attribution for the quotation after 'Milley ... is said to have referred to the "
-        "example of the First World War:'",
-    ),
+    "when the two sides engaged in years of trench warfare",
     "When there’s an opportunity to negotiate",
     "There may be a political solution where politically",
     "if there’s a slowdown in the actual tactical fighting",
@@ -211,11 +203,7 @@ PEACE_ZELENSKYY_QUOTES = [
         "the quotation inside 'he called publicly for the international community to ‘force "
         "Russia ...’' (a to-infinitive after 'called for') gets no attribution",
     ),
-    _xfail(
-        "restoration of [Ukraine’s] territorial integrity",
-        "the preconditions Zelenskyy 'spelled out' after the colon are credited to 'This' "
-        "(cue 'was') from the sentence's main clause",
-    ),
+    "restoration of [Ukraine’s] territorial integrity",
 ]
 
 

@@ -61,10 +61,6 @@ def test_several_styles_in_one_text_each_found() -> None:
     assert quoted(text) == ["„quote“", "«another»", "‹third›", "‘fourth’", '"fifth"']
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a guillemet followed by a space (French spacing « oui ») is not taken as an opener",
-)
 def test_spaced_guillemets() -> None:
     text = "Le ministre a dit « nous sommes prêts » hier."
 
@@ -110,21 +106,11 @@ def test_apostrophes_alone_are_not_quotes(text: str) -> None:
         pytest.param(
             "In the '90s, Clinton's aides said 'we don't know' often.",
             "'we don't know'",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a straight '90s apostrophe opens a quotation when a straight single "
-                "quote follows later in the paragraph",
-            ),
             id="straight-90s-before-quote",
         ),
         pytest.param(
             "‘The players’ union said no,’ he said.",
             "‘The players’ union said no,’",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a plural possessive (players’ union) inside a single-quoted quotation "
-                "closes the quotation early",
-            ),
             id="plural-possessive-inside-single-quote",
         ),
     ],
@@ -156,11 +142,6 @@ def test_nested_quotes_give_one_outer_quote(text: str, expected: str) -> None:
         pytest.param(
             "‘Para one goes on\n\n‘Para two ends here.’ he said.",
             "’",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="open-quote-per-paragraph is not recognised with single quotes (‘…): a "
-                "single opener needs a closer in its own paragraph",
-            ),
             id="curly-single",
         ),
     ],

@@ -51,30 +51,40 @@ def _clean_name(name: str) -> str:
 
 
 class _NameBook:
-    """Full names seen so far, looked up by surname or by a partial form."""
+    """Full names in the article with where they occur, looked up by surname.
+
+    A surname resolves to the full name mentioned most recently before the reference (else
+    the first one after it), so "Hillary Clinton ... Bill Clinton ... Clinton said" goes to
+    Bill, and an article about both keeps them apart.
+    """
 
     def __init__(self) -> None:
-        self.by_last_word: dict[str, str] = {}
+        self._by_last_word: dict[str, list[tuple[int, str]]] = {}
 
-    def add(self, name: str) -> str:
+    def add(self, name: str, position: int) -> None:
         name = _clean_name(name)
         words = name.split()
-        if not words:
-            return name
-        known = self.by_last_word.get(words[-1].lower())
-        if (
-            known
-            and len(known.split()) >= len(words)
-            and (len(words) == 1 or known.lower().endswith(name.lower()))
-        ):
-            return known
-        if len(words) >= 2 or words[-1].lower() not in self.by_last_word:
-            self.by_last_word[words[-1].lower()] = name
-        return name
+        if len(words) >= 2:
+            self._by_last_word.setdefault(words[-1].lower(), []).append((position, name))
 
-    def lookup(self, name: str) -> str | None:
+    def lookup(self, name: str, position: int) -> str | None:
+        """The full name ``name`` refers to at ``position`` (itself if already full)."""
         words = _clean_name(name).split()
-        return self.by_last_word.get(words[-1].lower()) if words else None
+        if not words:
+            return None
+        mentions = self._by_last_word.get(words[-1].lower())
+        if not mentions:
+            return None
+        if len(words) >= 2:
+            # A full name stands for itself unless it is a longer form's tail ("Milley" in
+            # "Mark Milley") or a shorter form of one ("Gen. Mark Milley").
+            cleaned = " ".join(words)
+            for _, full in mentions:
+                if full.endswith(cleaned) or cleaned.endswith(full):
+                    return full if len(full) >= len(cleaned) else cleaned
+            return cleaned
+        before = [full for at, full in mentions if at < position]
+        return before[-1] if before else mentions[0][1]
 
 
 def _entities_inside(entities: list[EntityMention], start: int, end: int) -> list[EntityMention]:
@@ -114,6 +124,14 @@ def _head_noun(description: str) -> str:
     return words[-1] if words else description
 
 
+def _latest_person(persons: list[EntityMention], names: _NameBook, before: int) -> str | None:
+    """The person named last before ``before``: a pronoun's referent when no speaker yet."""
+    earlier = [p for p in persons if p.end <= before]
+    if not earlier:
+        return None
+    return names.lookup(earlier[-1].text, earlier[-1].start) or _clean_name(earlier[-1].text)
+
+
 def resolve_speakers(
     text: str, attributions: list[Attribution], entities: list[EntityMention] | None = None
 ) -> list[Attribution]:
@@ -122,8 +140,7 @@ def resolve_speakers(
     persons = [e for e in entities if e.label == "PERSON"]
     names = _NameBook()
     for person in persons:
-        if len(person.text.split()) >= 2:
-            names.add(person.text)
+        names.add(person.text, person.start)
     last_person: str | None = None
     last_group: str | None = None
     ordered = sorted(
@@ -138,7 +155,13 @@ def resolve_speakers(
         written = " ".join(text[s:e] for s, e in named_at).strip()
         lowered = written.lower()
         inside = _entities_inside(entities, start, end)
-        inside_persons = [e for e in inside if e.label == "PERSON"]
+        # A lone surname the name finder could not classify counts when the article has
+        # named that person in full ("..., Milley, the top military leader").
+        inside_persons = [
+            e
+            for e in inside
+            if e.label == "PERSON" or (e.label == "PROPN" and names.lookup(e.text, e.start))
+        ]
         inside_orgs = [e for e in inside if e.label in ("ORG", "NORP", "GPE")]
         resolved: str | None = None
         if inside_persons:
@@ -159,15 +182,15 @@ def resolve_speakers(
                 candidates = [p for p in candidates if p.end <= limit] or candidates
             if candidates:
                 chosen = candidates[-1]
-                resolved = names.lookup(chosen.text) or names.add(chosen.text)
+                resolved = names.lookup(chosen.text, chosen.start) or _clean_name(chosen.text)
                 last_person = resolved
         elif lowered in _PERSON_PRONOUNS:
-            resolved = last_person
+            resolved = last_person or _latest_person(persons, names, start)
         elif lowered in _GROUP_PRONOUNS:
             resolved = last_group
-        elif written[:1].isupper() and len(written.split()) <= 3 and names.lookup(written):
+        elif written[:1].isupper() and len(written.split()) <= 3 and names.lookup(written, start):
             # A surname the tagger did not label as a person ("Chomsky admitted").
-            resolved = names.lookup(written)
+            resolved = names.lookup(written, start)
             last_person = resolved
         elif inside_orgs and len(inside_orgs[-1].text) >= len(written) - 4:
             # "the Kremlin", "NATO"; but not "a US official", whose speaker is anonymous.
@@ -180,7 +203,9 @@ def resolve_speakers(
             else:
                 referent = _descriptor_referent(text, head_noun, start, persons)
                 if referent is not None:
-                    resolved = names.lookup(referent.text) or _clean_name(referent.text)
+                    resolved = names.lookup(referent.text, referent.start) or _clean_name(
+                        referent.text
+                    )
                     last_person = resolved
         attribution.resolved_speaker = resolved or written
     return attributions

@@ -41,7 +41,9 @@ class Quote:
 def _can_open(text: str, i: int) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
-    if nxt.isspace():
+    if nxt.isspace() and text[i] not in "«‹":  # French style puts a space inside « »
+        return False
+    if text[i] in "'’‘" and nxt.isdigit():  # '90s, ’08
         return False
     return prev in _OPEN_CONTEXT or prev in QUOTE_CHARS
 
@@ -50,6 +52,18 @@ def _can_close_single(text: str, i: int) -> bool:
     """A single mark closes a quotation only when it is not an apostrophe (don’t, Clinton’s)."""
     nxt = text[i + 1] if i + 1 < len(text) else " "
     return not nxt.isalnum()
+
+
+def _plural_possessive(text: str, i: int, closers: str) -> bool:
+    """ "the players’ union": a mark after -s, before a lower-case word, with another
+    possible closing mark later in the paragraph, is an apostrophe, not the quote's end."""
+    if i == 0 or text[i - 1] not in "sS" or not text[i + 1 : i + 3].startswith(" "):
+        return False
+    if not text[i + 2 : i + 3].islower():
+        return False
+    end = text.find("\n", i)
+    rest = text[i + 1 : end if end >= 0 else len(text)]
+    return any(c in closers and _can_close_single(text, i + 1 + k) for k, c in enumerate(rest))
 
 
 def find_quotes(text: str) -> list[Quote]:
@@ -95,7 +109,13 @@ def find_quotes(text: str) -> list[Quote]:
             open_at = -1
         elif (
             ch in _CLOSERS[opener]
-            and (ch not in "’'" or _can_close_single(text, i))
+            and (
+                ch not in "’'"
+                or (
+                    _can_close_single(text, i)
+                    and not (opener in "‘'" and _plural_possessive(text, i, _CLOSERS[opener]))
+                )
+            )
             and i > open_at + 1
         ):
             end = i + 2 if i + 1 < n and text[i + 1] == "\x01" else i + 1
@@ -118,7 +138,16 @@ def _has_single_close(text: str, i: int, opener: str) -> bool:
     closers = _CLOSERS[opener]
     j = i + 1
     n = len(text)
-    while j < n and text[j] != "\n":
+    while j < n:
+        if text[j] == "\n":
+            # The quote may go on in the next paragraph if that one opens with the same mark.
+            k = j
+            while k < n and text[k] in "\r\n \t":
+                k += 1
+            if k < n and text[k] == opener and "\n\n\n\n" not in text[j:k]:
+                j = k + 1
+                continue
+            return False
         if text[j] in closers and j > i + 1 and _can_close_single(text, j):
             return True
         j += 1

@@ -27,6 +27,13 @@ from saidwhat.model import Attribution, AttributionKind, Span
 
 _SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
 _RELATIVE_PRONOUNS = frozenset({"who", "which", "that", "whom"})
+#: Passive verbs whose subject is the speaker of the verb they govern ("is said to believe").
+_PASSIVE_REPORTING = frozenset(
+    {"say", "quote", "report", "expect", "believe", "know", "think", "understand", "see",
+     "tell", "ask", "consider", "reckon", "rumor", "rumour", "allege"}
+)  # fmt: skip
+#: Subjects that are never speakers of a colon-introduced quotation.
+_NON_SPEAKERS = frozenset({"this", "that", "it", "there", "these", "those", "which", "what"})
 #: Verbs whose content is a to-infinitive rather than a clause ("urged Congress to act").
 _INFINITIVE_CUES = frozenset(
     [
@@ -176,7 +183,17 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         head = verb.head
         if head.dep_ == "prep" and head.head is not head:
             head = head.head
-        return _subject(head, depth + 1)
+        inherited = _subject(head, depth + 1)
+        # A passive head's subject is what the action was done to ("the contradiction can be
+        # solved by assuming ..."), not who speaks, except for passive reporting verbs: "Milley
+        # is said to believe", "was quoted as saying", "is expected to announce".
+        if (
+            inherited is not None
+            and inherited.dep_ == "nsubjpass"
+            and lemma_of(head) not in _PASSIVE_REPORTING
+        ):
+            return None
+        return inherited
     if verb.dep_ == "relcl" and coarse_pos(verb.head) in ("NOUN", "PROPN"):
         return None
     return None
@@ -502,24 +519,49 @@ class _Extractor:
                 continue
             colon_token = tokens[0]
             root, subject = None, None
+            # The nearest verb before the colon with a speaker-like subject (a name or a
+            # pronoun) wins over the main clause: "This was a farce, because Zelenskyy
+            # spelled out his preconditions: '...'" is Zelenskyy's.
+            fallback: tuple[Token, Token] | None = None
             for tok in reversed(self.doc[colon_token.sent.start : colon_token.i]):
-                if coarse_pos(tok) not in ("VERB", "AUX") or self._inside_closed_quote(tok):
+                if not is_verb(tok) or self._inside_closed_quote(tok):
                     continue
                 candidate = _subject(tok)
                 if (
-                    candidate is not None
-                    and candidate.i < colon_token.i
-                    and candidate.dep_ in _SUBJECT_DEPS
-                    and candidate.lower_ not in _RELATIVE_PRONOUNS
-                    and not self._inside_closed_quote(candidate)
+                    candidate is None
+                    or candidate.i >= colon_token.i
+                    or candidate.dep_ not in _SUBJECT_DEPS
+                    or candidate.lower_ in _RELATIVE_PRONOUNS | _NON_SPEAKERS
+                    or self._inside_closed_quote(candidate)
                 ):
+                    continue
+                if coarse_pos(candidate) in ("PROPN", "PRON") or is_cue_lemma(lemma_of(tok)):
                     root, subject = tok, candidate
-                    if tok.dep_ == "ROOT" or is_cue_lemma(lemma_of(tok)):
-                        break
+                    break
+                if fallback is None or tok.dep_ == "ROOT":
+                    fallback = (tok, candidate)
+            if root is None and fallback is not None:
+                root, subject = fallback
+            if root is None:
+                root, subject = self._named_topic(colon_token)
             if root is None or subject is None:
                 continue
             source = _trim(self.text, _token_range(_source_tokens(subject)))
             self.found.append(_Found(_cue_tokens(root), source, [(quote.start, quote.end)], 0.55))
+
+    def _named_topic(self, colon: Token) -> tuple[Token | None, Token | None]:
+        """When the parse finds no subject, the first name that heads its own phrase before
+        the main verb ("In White House discussions, Milley, making ..., is said to have
+        referred to ...: '...'"). Names inside prepositional phrases do not count."""
+        root = colon.sent.root
+        for tok in self.doc[colon.sent.start : min(root.i, colon.i)]:
+            if (
+                tok.tag_ in ("NNP", "NNPS")
+                and tok.dep_ not in ("compound", "pobj", "poss")
+                and not self._inside_closed_quote(tok)
+            ):
+                return root, tok
+        return None, None
 
     def _dash_signatures(self) -> None:
         """Quotations signed "― Name" (reader comments, epigraphs, social posts)."""
