@@ -243,6 +243,29 @@ def _naming_content(verb: Token) -> list[Token]:
     return [t for t in verb.doc[first.left_edge.i : last.right_edge.i + 1]]
 
 
+#: Verbs of appeal whose content follows "for" or "on" ("called for", "pressed for").
+_APPEAL_CUES = frozenset({"call", "push", "press", "appeal", "lobby", "advocate", "plead", "beg"})
+
+
+def _appeal_preposition(verb: Token) -> Token | None:
+    for child in verb.children:
+        if (
+            child.dep_ == "prep"
+            and child.lower_ in ("for", "on", "upon")
+            and (verb.i < child.i <= verb.i + 3)
+        ):
+            return child
+    return None
+
+
+def _appeal_content(verb: Token, preposition: Token) -> list[Token]:
+    tokens = [t for t in preposition.subtree if t.i != preposition.i]
+    for child in verb.children:
+        if child.dep_ in ("xcomp", "ccomp") and child.i > preposition.i:
+            tokens.extend(child.subtree)
+    return tokens
+
+
 def _object_content(verb: Token) -> list[Token]:
     """ "Trump criticized Obama for ...": the object phrase and the complements after it.
 
@@ -391,7 +414,13 @@ class _Extractor:
             subject = self._subject_beside(verb)
         naming = _naming_content(verb) if lemma in _NAMING_CUES else []
         content_tokens: list[Token] | tuple[int, int] = []
-        if naming:
+        appeal = _appeal_preposition(verb) if lemma in _APPEAL_CUES and head is None else None
+        if appeal is not None:
+            # "called for big tax hikes", "called on Obama to retaliate": the preposition is
+            # part of the cue, what follows it is the content.
+            cue = sorted({*cue, appeal}, key=lambda t: t.i)
+            content_tokens, confidence = _appeal_content(verb, appeal), 0.7
+        elif naming:
             content_tokens, confidence = naming, 0.7
         elif head is not None:
             content_tokens, confidence = _subtree_span(head), 0.8
