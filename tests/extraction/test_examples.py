@@ -184,11 +184,7 @@ PEACE_MILLEY_QUOTES = [
 ]
 PEACE_CHOMSKY_QUOTES = [
     "driving the Russians out",
-    _xfail(
-        "facing defeat, Mad Vlad",
-        "the quotation continuing Chomsky's point ('The contradiction can only be solved by "
-        "assuming that, ‘facing defeat, ...’') is credited to 'The contradiction' via 'assuming'",
-    ),
+    "facing defeat, Mad Vlad",
     "As the conflict has escalated",
     "What the US can do is stop acting",
     "There’s only one way to find out",
@@ -198,11 +194,7 @@ PEACE_PUTIN_QUOTES = [
     "We came to terms with them in Istanbul",
 ]
 PEACE_ZELENSKYY_QUOTES = [
-    _xfail(
-        "force Russia into real peace talks",
-        "the quotation inside 'he called publicly for the international community to ‘force "
-        "Russia ...’' (a to-infinitive after 'called for') gets no attribution",
-    ),
+    "force Russia into real peace talks",
     "restoration of [Ukraine’s] territorial integrity",
 ]
 

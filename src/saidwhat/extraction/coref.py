@@ -132,6 +132,19 @@ def _latest_person(persons: list[EntityMention], names: _NameBook, before: int) 
     return names.lookup(earlier[-1].text, earlier[-1].start) or _clean_name(earlier[-1].text)
 
 
+def _same_paragraph_speaker(
+    text: str, previous: Attribution | None, current: Attribution
+) -> str | None:
+    """The previous attribution's speaker when no paragraph break separates the two."""
+    if previous is None or not previous.resolved_speaker or not current.content:
+        return None
+    previous_end = max(end for span in (previous.content, previous.source) for _, end in span)
+    here = min(start for span in (current.content, current.cue) for start, _ in span)
+    if previous_end > here or "\n" in text[previous_end:here]:
+        return None
+    return previous.resolved_speaker
+
+
 def resolve_speakers(
     text: str, attributions: list[Attribution], entities: list[EntityMention] | None = None
 ) -> list[Attribution]:
@@ -143,12 +156,16 @@ def resolve_speakers(
         names.add(person.text, person.start)
     last_person: str | None = None
     last_group: str | None = None
+    previous: Attribution | None = None
     ordered = sorted(
         attributions, key=lambda a: a.source[0][0] if a.source else (a.cue[0][0] if a.cue else 0)
     )
     for attribution in ordered:
         if not attribution.source:
-            attribution.resolved_speaker = None
+            # No source in the sentence ("... can only be solved by assuming that, '...'"):
+            # within a paragraph the article is still reporting its last speaker.
+            attribution.resolved_speaker = _same_paragraph_speaker(text, previous, attribution)
+            previous = attribution
             continue
         named_at = attribution.speaker_span or attribution.source
         start, end = named_at[0][0], named_at[-1][1]
@@ -208,4 +225,5 @@ def resolve_speakers(
                     )
                     last_person = resolved
         attribution.resolved_speaker = resolved or written
+        previous = attribution
     return attributions

@@ -261,7 +261,10 @@ def _appeal_preposition(verb: Token) -> Token | None:
 def _appeal_content(verb: Token, preposition: Token) -> list[Token]:
     tokens = [t for t in preposition.subtree if t.i != preposition.i]
     for child in verb.children:
-        if child.dep_ in ("xcomp", "ccomp") and child.i > preposition.i:
+        infinitive = child.dep_ == "advcl" and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in child.children
+        )
+        if (child.dep_ in ("xcomp", "ccomp") or infinitive) and child.i > preposition.i:
             tokens.extend(child.subtree)
     return tokens
 
