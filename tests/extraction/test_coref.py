@@ -10,7 +10,6 @@ from collections.abc import Callable
 
 import pytest
 
-import saidwhat
 from saidwhat.model import Attribution, Span
 
 Extract = Callable[[str], list[Attribution]]
@@ -23,19 +22,6 @@ def texts(text: str, span: Span) -> list[str]:
 
 def joined(text: str, span: Span) -> str:
     return " ".join(texts(text, span))
-
-
-@pytest.fixture(scope="module")
-def extract() -> Extract:
-    """``saidwhat.extract`` with a per-module cache, so each text is parsed once."""
-    cache: dict[str, list[Attribution]] = {}
-
-    def run(text: str) -> list[Attribution]:
-        if text not in cache:
-            cache[text] = saidwhat.extract(text)
-        return cache[text]
-
-    return run
 
 
 def attribution_with(text: str, attributions: list[Attribution], words: str) -> Attribution:
