@@ -132,7 +132,7 @@ def test_broken_files_are_reported_and_the_good_article_still_processed(
     assert f"error: {tmp_path / 'binary.txt'}: binary file" in stderr
     assert f"error: {tmp_path / 'lines.jsonl'}:2: " in stderr
     assert "2 articles" in stderr
-    assert "3 files failed:" in stderr
+    assert "3 problems in 3 files:" in stderr
 
 
 def test_missing_path_fails_with_exit_1(runner: CliRunner, tmp_path: Path) -> None:

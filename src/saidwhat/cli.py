@@ -316,7 +316,8 @@ def extract(
     if dedup.skipped:
         summary += f", {_plural(dedup.skipped, 'duplicate')} skipped"
     if failures:
-        _err(f"{summary}; {_plural(len(failed_paths), 'file')} failed:")
+        problems = _plural(len(failures), "problem")
+        _err(f"{summary}; {problems} in {_plural(len(failed_paths), 'file')}:")
         for failure in failures:
             _err(f"  {failure}")
         raise typer.Exit(EXIT_INPUT_FAILED)
