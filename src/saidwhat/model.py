@@ -28,6 +28,9 @@ class Article:
     title: str | None = None
     author: str | None = None
     source_path: str | None = None
+    #: Where the article was published on the web (WARC target URI, feed entry link,
+    #: canonical link of a saved page); None when the input does not say.
+    url: str | None = None
 
 
 @dataclass(slots=True)
@@ -49,6 +52,20 @@ class Attribution:
     #: Where the speaker is named: the source itself, or the antecedent when the source is a
     #: relative pronoun ("Trump, who said ..." -> "Trump"). Used to resolve the speaker.
     speaker_span: Span = field(default_factory=list)
+    #: The sentence(s) holding the source and the cue, where the statement is framed
+    #: ("Milley told a news conference on Wednesday"); dates are looked for there.
+    frame: Span = field(default_factory=list)
+    #: The speaker's role or description as this article gives it ("Defense Secretary").
+    role: str | None = None
+    #: True for unnamed sources ("a US official", "sources familiar with the talks").
+    anonymous: bool = False
+    #: The intermediary that reported the statement ("The New York Times reported that ...").
+    via: str | None = None
+    #: When it was said: ISO date truncated to its precision ("2022-11-16", "2022-08").
+    said_on: str | None = None
+    said_on_precision: str | None = None
+    #: How ``said_on`` was found: "explicit", "relative", "event" or "publication" (fallback).
+    said_on_basis: str | None = None
 
     def to_json(self) -> dict:
         """The public JSONL shape (other tools score it: keep keys and types stable)."""
@@ -60,6 +77,12 @@ class Attribution:
             "speaker": self.resolved_speaker or self.speaker,
             "speaker_as_written": self.speaker,
             "confidence": round(self.confidence, 3),
+            "role": self.role,
+            "anonymous": self.anonymous,
+            "via": self.via,
+            "said_on": self.said_on,
+            "said_on_precision": self.said_on_precision,
+            "said_on_basis": self.said_on_basis,
         }
 
 

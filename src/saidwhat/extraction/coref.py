@@ -114,7 +114,7 @@ def _descriptor_referent(
     return best
 
 
-_POST_MODIFIER = re.compile(r"\s(?:in|of|at|from|for|with|on|who|which|that|,)\s.*$", re.S)
+_POST_MODIFIER = re.compile(r"(?:\s(?:in|of|at|from|for|with|on|who|which|that)\s|,\s?).*$", re.S)
 
 
 def _head_noun(description: str) -> str:
@@ -124,9 +124,20 @@ def _head_noun(description: str) -> str:
     return words[-1] if words else description
 
 
-def _latest_person(persons: list[EntityMention], names: _NameBook, before: int) -> str | None:
-    """The person named last before ``before``: a pronoun's referent when no speaker yet."""
-    earlier = [p for p in persons if p.end <= before]
+def _latest_person(
+    persons: list[EntityMention],
+    names: _NameBook,
+    before: int,
+    text: str,
+    within_sentence: bool = True,
+) -> str | None:
+    """The person named last before ``before``: in the same sentence, or anywhere earlier."""
+    sentence_start = -1
+    if within_sentence:
+        sentence_start = max(
+            text.rfind(". ", 0, before), text.rfind("\n", 0, before), text.rfind(".”", 0, before)
+        )
+    earlier = [p for p in persons if sentence_start < p.start and p.end <= before]
     if not earlier:
         return None
     return names.lookup(earlier[-1].text, earlier[-1].start) or _clean_name(earlier[-1].text)
@@ -154,6 +165,11 @@ def resolve_speakers(
     names = _NameBook()
     for person in persons:
         names.add(person.text, person.start)
+    # Lone surnames ("Milley") count as person mentions once the article has the full name.
+    persons = sorted(
+        persons + [e for e in entities if e.label == "PROPN" and names.lookup(e.text, e.start)],
+        key=lambda e: e.start,
+    )
     last_person: str | None = None
     last_group: str | None = None
     previous: Attribution | None = None
@@ -202,7 +218,13 @@ def resolve_speakers(
                 resolved = names.lookup(chosen.text, chosen.start) or _clean_name(chosen.text)
                 last_person = resolved
         elif lowered in _PERSON_PRONOUNS:
-            resolved = last_person or _latest_person(persons, names, start)
+            # A person named just before in the same sentence ("Milley appeared ..., a week
+            # after he appeared to push ...") beats the last speaker.
+            resolved = (
+                _latest_person(persons, names, start, text)
+                or last_person
+                or _latest_person(persons, names, start, text, within_sentence=False)
+            )
         elif lowered in _GROUP_PRONOUNS:
             resolved = last_group
         elif written[:1].isupper() and len(written.split()) <= 3 and names.lookup(written, start):
@@ -227,3 +249,69 @@ def resolve_speakers(
         attribution.resolved_speaker = resolved or written
         previous = attribution
     return attributions
+
+
+#: Head nouns of unnamed sources, so outlets can be compared on reliance on them.
+_ANONYMOUS_HEADS = frozenset(
+    {
+        "official", "officials", "source", "sources", "aide", "aides", "person", "people",
+        "critic", "critics", "analyst", "analysts", "expert", "experts", "observer",
+        "observers", "diplomat", "diplomats", "insider", "insiders", "spokesman",
+        "spokeswoman", "spokesperson", "adviser", "advisers", "advisor", "advisors",
+        "staffer", "staffers", "member", "members", "supporters", "opponents", "residents",
+        "witnesses", "witness", "lawmakers", "investigators", "authorities", "someone",
+        "one", "many", "some", "others", "leader", "leaders", "employee", "employees",
+    }
+)  # fmt: skip
+_DETERMINERS_ONLY = re.compile(r"^(?:the|a|an)$", re.IGNORECASE)
+_VAGUE_DETERMINERS = re.compile(
+    r"^(?:a|an|some|several|many|one|two|three|other|another|senior|top|unnamed|"
+    r"anonymous|the)\b",
+    re.IGNORECASE,
+)
+
+
+def describe_speakers(text: str, attributions: list[Attribution]) -> None:
+    """Fill ``role`` and ``anonymous`` from how each source is written, in place.
+
+    A named speaker's role is the description around the name in the source ("Defense
+    Secretary Lloyd Austin", "Mark Milley, the top US general") or, failing that, the role
+    given earlier in the article; a definite description resolved to a person ("the top US
+    general") is itself the role. An unnamed source ("a US official", "sources familiar with
+    the talks") is anonymous and its description is kept as the role.
+    """
+    known_roles: dict[str, str] = {}
+    for attribution in sorted(attributions, key=lambda a: a.source[0][0] if a.source else 0):
+        named_at = attribution.speaker_span or attribution.source
+        if not named_at:
+            continue
+        written = " ".join(text[s:e] for s, e in named_at).strip()
+        resolved = attribution.resolved_speaker or written
+        lowered = written.lower()
+        role: str | None = None
+        if resolved != written and resolved in written:
+            before, _, after = written.partition(resolved)
+            before = _DETERMINERS_ONLY.sub("", before.strip(" ,"))
+            after = after.strip(" ,")
+            if before and not _TITLES.fullmatch(before + " "):
+                role = before
+            elif after and not after.split()[0].lower().endswith("ing"):
+                role = after
+        elif (
+            resolved != written
+            and lowered not in _PERSON_PRONOUNS | _GROUP_PRONOUNS
+            and _DEFINITE.match(written)
+        ):
+            role = written  # "the top US general"
+        words = re.findall(r"[\w’'-]+", _POST_MODIFIER.sub("", written))
+        head = words[-1].lower() if words else ""
+        if (
+            resolved == written
+            and head in _ANONYMOUS_HEADS
+            and (_VAGUE_DETERMINERS.match(written) or not any(w[:1].isupper() for w in words[1:]))
+        ):
+            attribution.anonymous = True
+            role = written
+        if role:
+            known_roles.setdefault(resolved, role)
+        attribution.role = role or known_roles.get(resolved)

@@ -8,13 +8,14 @@ what lets a corpus be mapped over processes or a Dask cluster.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
 
-from saidwhat.extraction.coref import EntityMention, resolve_speakers
+from saidwhat.extraction.coref import EntityMention, describe_speakers, resolve_speakers
+from saidwhat.extraction.dates import date_statements
 from saidwhat.extraction.rules import find_attributions
 from saidwhat.extraction.syntax import name_mentions
 from saidwhat.model import Attribution, Span
@@ -77,8 +78,15 @@ def _shift(span: Span, offset: int) -> Span:
     return [(s + offset, e + offset) for s, e in span]
 
 
-def extract_many(texts: Iterable[str], batch_size: int = 32) -> Iterator[list[Attribution]]:
-    """Attributions for each text, in order; parses with ``nlp.pipe`` for throughput."""
+def extract_many(
+    texts: Iterable[str],
+    batch_size: int = 32,
+    published: Sequence[str | None] | None = None,
+) -> Iterator[list[Attribution]]:
+    """Attributions for each text, in order; parses with ``nlp.pipe`` for throughput.
+
+    ``published`` (ISO dates, one per text) anchors relative statement dates ("on Wednesday").
+    """
     nlp = load_nlp()
     pending: list[tuple[int, int, int]] = []  # (text index, chunk offset, n chunks)
     all_texts = list(texts)
@@ -110,19 +118,40 @@ def extract_many(texts: Iterable[str], batch_size: int = 32) -> Iterator[list[At
         while next_to_yield < len(all_texts) and done_chunks[next_to_yield] == expected.get(
             next_to_yield, 0
         ):
-            yield resolve_speakers(
-                all_texts[next_to_yield], results[next_to_yield], entities[next_to_yield]
+            yield _finish(
+                all_texts[next_to_yield],
+                results[next_to_yield],
+                entities[next_to_yield],
+                published[next_to_yield] if published else None,
             )
             results[next_to_yield], entities[next_to_yield] = [], []
             next_to_yield += 1
     while next_to_yield < len(all_texts):  # empty texts have no chunks to wait for
-        yield resolve_speakers(all_texts[next_to_yield], results[next_to_yield])
+        yield _finish(
+            all_texts[next_to_yield],
+            results[next_to_yield],
+            [],
+            published[next_to_yield] if published else None,
+        )
         next_to_yield += 1
+
+
+def _finish(
+    text: str,
+    attributions: list[Attribution],
+    entities: list[EntityMention],
+    published: str | None,
+) -> list[Attribution]:
+    """Article-level passes after the rules: speakers, their roles, statement dates."""
+    resolve_speakers(text, attributions, entities)
+    describe_speakers(text, attributions)
+    date_statements(text, attributions, published)
+    return attributions
 
 
 def extract(
     text: str, published: str | None = None, outlet: str | None = None
 ) -> list[Attribution]:
-    """All attributions in one article. ``published`` and ``outlet`` are kept for dating
-    and linking layers; extraction itself reads only the text."""
-    return next(extract_many([text]))
+    """All attributions in one article. ``published`` (ISO date) anchors relative statement
+    dates; ``outlet`` is kept for the linking layers (extraction reads only the text)."""
+    return next(extract_many([text], published=[published]))

@@ -701,6 +701,21 @@ def _dedupe(found: list[_Found]) -> list[_Found]:
     return sorted(kept, key=lambda f: (f.content[0][0], f.content[0][1]))
 
 
+def _frame(doc: Doc, anchors: Span, text: str) -> Span:
+    """The sentence(s) holding the source and the cue: where the statement is framed."""
+    if not anchors:
+        return []
+    first = doc.char_span(anchors[0][0], anchors[0][1], alignment_mode="expand")
+    last = doc.char_span(anchors[-1][0], anchors[-1][1], alignment_mode="expand")
+    if not first or not last:
+        return []
+    start, end = (
+        min(first[0].sent.start_char, last[0].sent.start_char),
+        max(first[-1].sent.end_char, last[-1].sent.end_char),
+    )
+    return [(start, end)]
+
+
 def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attribution]:
     """All attributions in a parsed document, in text order, speakers as written."""
     extractor = _Extractor(doc, quotes)
@@ -719,6 +734,7 @@ def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attri
                 resolved_speaker=speaker,
                 speaker_span=item.speaker_span or item.source,
                 confidence=item.confidence,
+                frame=_frame(doc, cue + item.source, text),
             )
         )
     return results
