@@ -199,11 +199,11 @@ def test_extractor_crash_loses_only_that_article(
 
     real_extract_many = pipeline.extract_many
 
-    def fragile_extract_many(texts: Any, batch_size: int = 32) -> Any:
+    def fragile_extract_many(texts: Any, batch_size: int = 32, published: Any = None) -> Any:
         texts = list(texts)
         if any("BOOM" in text for text in texts):
             raise RuntimeError("simulated extractor bug")
-        return real_extract_many(texts, batch_size)
+        return real_extract_many(texts, batch_size, published)
 
     monkeypatch.setattr(pipeline, "extract_many", fragile_extract_many)
     (tmp_path / "a.txt").write_text("Smith said it would rain.", "utf-8")
@@ -281,7 +281,7 @@ def test_every_command_and_option_has_help() -> None:
     root = typer.main.get_command(app)
     undocumented: list[str] = []
     commands = _walk(root, "saidwhat")
-    assert {"saidwhat extract", "saidwhat eval brat", "saidwhat version"} <= {
+    assert {"saidwhat extract", "saidwhat ingest", "saidwhat eval brat", "saidwhat version"} <= {
         path for path, _ in commands
     }
     for path, command in commands:

@@ -19,16 +19,14 @@ appearing at once and memory stays bounded by the batch, not the corpus. One bro
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -36,7 +34,13 @@ from rich.table import Table
 from rich.text import Text
 
 import saidwhat
+from saidwhat.batching import Deduplicator, batches, extract_batch
 from saidwhat.model import Article, Attribution, span_text
+
+if TYPE_CHECKING:
+    from rich.progress import ProgressColumn, Task
+
+    from saidwhat.store.ingest import IngestSummary
 
 app = typer.Typer(
     name="saidwhat",
@@ -50,9 +54,6 @@ eval_app = typer.Typer(
 )
 app.add_typer(eval_app, name="eval")
 
-#: Articles analysed together. Large enough for spaCy's ``pipe`` to batch efficiently,
-#: small enough that the first results appear quickly and memory stays bounded.
-BATCH_SIZE = 16
 #: Characters of content shown per attribution in the table; the full span is in --jsonl.
 CONTENT_PREVIEW_CHARS = 200
 
@@ -76,44 +77,6 @@ def _word_count(texts: Sequence[str]) -> int:
 
 
 # --- extract ---------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Deduplicator:
-    """Decides what to do with an article whose id was already seen in this run.
-
-    The same article often arrives twice (a JSONL export next to the .txt files it was made
-    from, or a folder named along with a file inside it under another path): analysing it
-    again would double-count every quote, so an exact repeat (same id, same text) is
-    skipped. A repeated id with *different* text is a different article that happens to
-    share a name (two ``article.txt`` in two folders): it is kept, under the id
-    ``<id>@<source file name>`` so that results stay keyed uniquely. Only a digest of each
-    text is kept, so memory does not grow with the size of the corpus's texts.
-    """
-
-    digests: dict[str, set[bytes]] = field(default_factory=dict)
-    skipped: int = 0
-
-    def admit(self, article: Article) -> Article | None:
-        """The article to analyse (possibly with a new id), or None for an exact repeat."""
-        digest = hashlib.blake2b(article.text.encode("utf-8"), digest_size=16).digest()
-        seen = self.digests.get(article.id)
-        if seen is None:
-            self.digests[article.id] = {digest}
-            return article
-        if digest in seen:
-            self.skipped += 1
-            return None
-        seen.add(digest)
-        source = Path(article.source_path).name if article.source_path else "input"
-        new_id = f"{article.id}@{source}"
-        number = 2
-        while new_id in self.digests:
-            new_id = f"{article.id}@{source}#{number}"
-            number += 1
-        self.digests[new_id] = {digest}
-        article.id = new_id
-        return article
 
 
 def _one_line(text: str) -> str:
@@ -171,44 +134,6 @@ def _article_table(article: Article, attributions: list[Attribution], width: int
             Text(_preview(span_text(article.text, attribution.content))),
         )
     return table
-
-
-def _batches(items: Iterator[Article], size: int = BATCH_SIZE) -> Iterator[list[Article]]:
-    """Group articles so each ``extract_many`` call gets a batch, never the whole corpus."""
-    batch: list[Article] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _extract_batch(
-    articles: list[Article],
-) -> Iterator[tuple[Article, list[Attribution] | Exception]]:
-    """Attributions per article; an article the extractor crashes on yields its exception.
-
-    The batch goes through ``extract_many`` in one call for throughput. Should the extractor
-    fail (a bug, not bad input), the articles not yet delivered are retried one by one, so
-    that only the article that triggers the failure is lost and reported.
-    """
-    from saidwhat.extraction.pipeline import extract_many
-
-    done = 0
-    try:
-        for attributions in extract_many([article.text for article in articles]):
-            yield articles[done], attributions
-            done += 1
-        return
-    except Exception:  # retried below, one article at a time
-        pass
-    for article in articles[done:]:
-        try:
-            yield article, next(extract_many([article.text]))
-        except Exception as exc:  # reported per article; the run goes on
-            yield article, exc
 
 
 def _silence_broken_pipe() -> None:
@@ -270,7 +195,7 @@ def extract(
 
     failures: list[str] = []
     failed_paths: set[str] = set()
-    dedup = _Deduplicator()
+    dedup = Deduplicator()
     n_articles = n_attributions = 0
     console = Console(highlight=False, soft_wrap=False)
 
@@ -292,8 +217,8 @@ def extract(
                 return
 
     try:
-        for batch in _batches(articles()):
-            for article, result in _extract_batch(batch):
+        for batch in batches(articles()):
+            for article, result in extract_batch(batch):
                 if isinstance(result, Exception):
                     problem = f"{article.id}: extraction failed ({type(result).__name__}: {result})"
                     failures.append(problem)
@@ -405,6 +330,153 @@ def eval_brat(
     speed = f"{words:,} words in {seconds:.1f} s = {words / max(seconds, 1e-9):,.0f} words/s"
     table.caption = f"{table.caption}\n{speed}"
     Console(highlight=False).print(table)
+
+
+# --- ingest ----------------------------------------------------------------------------
+
+_INGEST_HELP = (
+    "Store articles and the attributions found in them in a corpus database.\n\n"
+    "Reads the same inputs as extract, finds attributions, and stores articles, attributions "
+    "(all spans and fields), outlets and provenance (source file, time, extractor version). "
+    "Safe to run again: an article already stored (same text, ignoring case and spacing, or "
+    "same URL) is skipped, so an interrupted ingest is finished by running it again. Wire "
+    "copy republished by another outlet is stored and linked to the first copy "
+    "(near_duplicate_of), so it is not counted twice.\n\n"
+    "Exit status: 0 when every input was stored or already there; 1 when some file, line or "
+    "article could not be (the rest is still stored; the reasons are listed on stderr and "
+    "kept in the ingest_failures table) or nothing was found; 2 when the database or the "
+    "language model cannot be used."
+)
+
+
+def _ingest_progress_columns() -> list[ProgressColumn]:
+    """Progress columns: what has happened so far and the rate, for a run of unknown size."""
+    from rich.progress import ProgressColumn, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    class ArticlesPerSecond(ProgressColumn):
+        """Mean rate since the start: steadier than Rich's smoothed speed on uneven batches."""
+
+        def render(self, task: Task) -> Text:
+            elapsed = task.elapsed or 0.0
+            rate = task.completed / elapsed if elapsed > 0 else 0.0
+            return Text(f"{rate:,.1f} articles/s", style="progress.data.speed")
+
+    return [
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        ArticlesPerSecond(),
+        TimeElapsedColumn(),
+    ]
+
+
+def _ingest_summary_table(summary: IngestSummary, where: str) -> Table:
+    """The end-of-run counts for people."""
+    table = Table(title=Text(f"ingested into {where}", style="bold"), title_justify="left")
+    table.add_column("", no_wrap=True)
+    table.add_column("count", justify="right", no_wrap=True)
+    table.add_row("articles stored", f"{summary.ingested:,}")
+    table.add_row("  linked as near-duplicates", f"{summary.near_duplicates:,}")
+    table.add_row("attributions stored", f"{summary.attributions:,}")
+    table.add_row("skipped as duplicates", f"{summary.duplicates:,}")
+    table.add_row("failed", f"{summary.failed:,}", style="red" if summary.failed else "")
+    return table
+
+
+def _ingest_speed(summary: IngestSummary) -> str:
+    """One line of throughput: articles dealt with (stored, skipped or failed) and words stored."""
+    seconds = max(summary.seconds, 1e-9)
+    return (
+        f"{summary.seconds:.1f} s: {summary.processed / seconds:,.1f} articles/s, "
+        f"{summary.words / seconds:,.0f} words/s stored"
+    )
+
+
+@app.command("ingest", help=_INGEST_HELP)
+def ingest_command(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files (.txt, .html, .jsonl, WARC, feeds) or folders to read; folders are "
+            "searched recursively.",
+            show_default=False,
+        ),
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="URL",
+            envvar="SAIDWHAT_DB",
+            help="Database to store into: a SQLite file path or sqlite:///FILE, or "
+            "postgresql://USER:PASSWORD@HOST/DBNAME; created and upgraded as needed. "
+            "Default: saidwhat.db in the current folder.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Store articles and their attributions (user-facing help: ``_INGEST_HELP``)."""
+    from rich.progress import Progress
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from saidwhat.extraction.pipeline import ModelNotInstalledError, load_nlp
+    from saidwhat.sources import ReadFailure
+    from saidwhat.store import SchemaTooNewError, StoreError, open_store
+    from saidwhat.store.ingest import ingest
+
+    try:
+        load_nlp()  # fail before touching the database, not after the first batch
+    except ModelNotInstalledError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_CANNOT_RUN) from None
+    try:
+        store = open_store(db)
+    except (StoreError, SchemaTooNewError) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_CANNOT_RUN) from None
+
+    stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+    with store, Progress(*_ingest_progress_columns(), console=stderr, transient=True) as bar:
+        task = bar.add_task("reading…", total=None)
+
+        def show(progress: IngestSummary, failure: ReadFailure | None) -> None:
+            if failure is not None:
+                bar.console.print(f"error: {failure}", markup=False)
+            bar.update(
+                task,
+                completed=progress.processed,
+                description=f"{progress.ingested:,} stored · {progress.duplicates:,} "
+                f"duplicates · {progress.failed:,} failed",
+            )
+
+        try:
+            summary = ingest(store, paths, progress=show)
+        except KeyboardInterrupt:
+            bar.stop()
+            _err(
+                "interrupted: every article stored so far is complete; run the same command "
+                "again to finish"
+            )
+            raise typer.Exit(130) from None
+        except SQLAlchemyError as exc:
+            bar.stop()
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            _err(f"error: database {store.display_url}: {reason}")
+            raise typer.Exit(EXIT_CANNOT_RUN) from None
+        where = store.display_url
+
+    stdout = Console(highlight=False)
+    stdout.print(_ingest_summary_table(summary, where))
+    stdout.print(_ingest_speed(summary), soft_wrap=True)
+    if summary.failures:
+        failed_paths = {failure.path for failure in summary.failures}
+        problems = _plural(summary.failed, "problem")
+        _err(f"{problems} in {_plural(len(failed_paths), 'file')}:")
+        for failure in summary.failures:
+            _err(f"  {failure}")
+        raise typer.Exit(EXIT_INPUT_FAILED)
+    if summary.processed == 0:
+        _err("error: no articles found (expected .txt, .html, .jsonl, WARC or feed files)")
+        raise typer.Exit(EXIT_INPUT_FAILED)
 
 
 # --- version ---------------------------------------------------------------------------

@@ -327,7 +327,9 @@ def test_bad_file_in_folder_does_not_stop_the_batch(tmp_path: Path) -> None:
 
 def test_unknown_extension_named_explicitly(tmp_path: Path) -> None:
     path = write(tmp_path / "report.xyz", "text")
-    expected = "unsupported file type '.xyz' (expected .txt, .html, .jsonl)"
+    expected = (
+        "unsupported file type '.xyz' (expected .txt, .html, .jsonl, .warc(.gz), .rss, .atom, .xml)"
+    )
     assert only_failure(path).problem == expected
     with pytest.raises(InputError, match="unsupported file type"):
         read_file(path)

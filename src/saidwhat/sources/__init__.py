@@ -8,12 +8,23 @@ per format keeps each format's rules in one place:
 * :mod:`~saidwhat.sources.text` - ``.txt``/``.text``, one article per file, text verbatim;
 * :mod:`~saidwhat.sources.html` - ``.html``/``.htm`` saved pages, main text and metadata;
 * :mod:`~saidwhat.sources.jsonl` - ``.jsonl``/``.ndjson``, one article per line;
+* :mod:`~saidwhat.sources.warc` - ``.warc``/``.warc.gz`` web archives, one article per HTML
+  page, streamed (a crawl of gigabytes is never held in memory);
+* :mod:`~saidwhat.sources.feeds` - ``.rss``/``.atom`` feeds, and ``.xml`` files that are
+  feeds, one article per entry;
 * :mod:`~saidwhat.sources._checks` - size, emptiness, binary and UTF-8 checks shared by all.
+
+The article size limit applies to each article: a JSONL, WARC or feed file holds many
+and may be much larger than one article. ``.warc.gz`` is the one two-part extension; other
+compressed files (``.txt.gz``) are not read.
 
 Two entry points, for two needs. :func:`read_file` is all-or-nothing for one file and
 raises :class:`InputError`. :func:`iter_articles` is for batches: a bad file, or a bad
 line of a JSONL file, becomes a :class:`ReadFailure` value in the stream and reading goes
-on, so that one broken file among hundreds never costs the user the rest of the run.
+on, so that one broken file among hundreds never costs the user the rest of the run. The
+same holds inside a WARC or feed file: a bad page or entry is a failure naming its URL or
+entry, and a file damaged part-way yields its articles up to the damage and then one
+failure.
 """
 
 from __future__ import annotations
@@ -24,9 +35,11 @@ from pathlib import Path
 
 from saidwhat.model import Article
 from saidwhat.sources._checks import MAX_ARTICLE_BYTES, InputError, ReadFailure
+from saidwhat.sources.feeds import iter_feed
 from saidwhat.sources.html import read_html_article
 from saidwhat.sources.jsonl import iter_jsonl
 from saidwhat.sources.text import read_text_article
+from saidwhat.sources.warc import iter_warc
 
 __all__ = [
     "MAX_ARTICLE_BYTES",
@@ -54,12 +67,30 @@ _READERS: dict[str, _Reader] = {
     ".htm": _single(read_html_article),
     ".jsonl": iter_jsonl,
     ".ndjson": iter_jsonl,
+    ".warc": iter_warc,
+    ".warc.gz": iter_warc,
+    ".rss": iter_feed,
+    ".atom": iter_feed,
+    # .xml is also sitemaps, configs and exports: the reader says when one is not a feed.
+    ".xml": iter_feed,
 }
 
 #: File extensions read, lower case; matching ignores case (``.TXT`` is read too).
 SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(_READERS)
 
-_EXPECTED = "expected .txt, .html, .jsonl"
+_EXPECTED = "expected .txt, .html, .jsonl, .warc(.gz), .rss, .atom, .xml"
+
+#: Extensions of two parts, matched on the end of the name (``Path.suffix`` is the last only).
+_DOUBLE_EXTENSIONS = tuple(ext for ext in _READERS if ext.count(".") > 1)
+
+
+def _extension(path: Path) -> str:
+    """The file's extension as a key of ``_READERS``: lower case, ``.warc.gz`` whole."""
+    name = path.name.lower()
+    for double in _DOUBLE_EXTENSIONS:
+        if name.endswith(double) and len(name) > len(double):
+            return double
+    return path.suffix.lower()
 
 
 def _reader_for(path: Path) -> _Reader:
@@ -67,7 +98,7 @@ def _reader_for(path: Path) -> _Reader:
     suffix = path.suffix
     if not suffix:
         raise InputError(path, f"file has no extension ({_EXPECTED})")
-    reader = _READERS.get(suffix.lower())
+    reader = _READERS.get(_extension(path))
     if reader is None:
         raise InputError(path, f"unsupported file type '{suffix}' ({_EXPECTED})")
     return reader
@@ -97,7 +128,8 @@ def _check_file(path: Path) -> _Reader:
 
 
 def read_file(path: str | Path) -> list[Article]:
-    """All articles of one file (one for text and HTML, one per line for JSONL).
+    """All articles of one file (one for text and HTML, one per line for JSONL, one per page
+    of a WARC and per entry of a feed).
 
     All or nothing: raises :class:`InputError` for any problem, including the first bad
     line of a JSONL file. Use :func:`iter_articles` to keep the good lines of such a file.
@@ -146,7 +178,7 @@ def _walk(folder: Path, seen_dirs: set[Path]) -> Iterator[Path | ReadFailure]:
             continue
         if is_dir:
             yield from _walk(path, seen_dirs)
-        elif is_file and path.suffix.lower() in SUPPORTED_EXTENSIONS:
+        elif is_file and _extension(path) in SUPPORTED_EXTENSIONS:
             yield path
 
 
@@ -192,7 +224,7 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | ReadFailure
             continue
         seen_files.add(key)
         try:
-            yield from _READERS[item.suffix.lower()](item)
+            yield from _READERS[_extension(item)](item)
         except InputError as exc:
             yield exc.to_failure()
         except OSError as exc:

@@ -95,22 +95,29 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def read_html_article(path: str | Path) -> Article:
-    """Read the main article of one saved web page; raises :class:`~saidwhat.sources.InputError`.
+def article_from_html(
+    source: str, *, path: str, article_id: str, url: str | None = None
+) -> Article:
+    """The main article of one page's HTML, or :class:`~saidwhat.sources.InputError`.
 
-    ``outlet`` is the page's site name, or else the host name of its canonical URL (without
-    ``www.``); ``published`` is ``YYYY-MM-DD`` when the page's metadata or URL states it.
+    Separate from :func:`read_html_article` because pages do not only come one per file: a
+    WARC archive holds thousands of them, and they must be extracted by exactly the same
+    rules as a saved page so that an outlet's coverage does not depend on how it was
+    collected. ``path`` is only used in error messages; ``url`` is where the page was
+    fetched from, when known (it helps date extraction and is the outlet of last resort).
+
+    ``outlet`` is the page's site name, or else the host name of its canonical URL (or of
+    ``url``), without ``www.``; ``published`` is ``YYYY-MM-DD`` when the page's metadata or
+    URL states it; ``Article.url`` is ``url``, or else the page's canonical URL.
     """
-    path = Path(path)
-    path_str = str(path)
-    source = read_text_checked(path)
-    load_html, bare_extraction = _import_trafilatura(path_str)
-    tree = _parse(source, path_str, load_html)
+    load_html, bare_extraction = _import_trafilatura(path)
+    tree = _parse(source, path, load_html)
     if not _has_text_outside_links(tree):
-        raise InputError(path_str, "HTML has no article text")
+        raise InputError(path, "HTML has no article text")
     try:
         document = bare_extraction(
             tree,
+            url=url,
             with_metadata=True,
             include_comments=False,
             include_images=False,
@@ -121,20 +128,33 @@ def read_html_article(path: str | Path) -> Article:
         )
     except Exception as exc:  # a third-party parser on untrusted input: report, never crash
         raise InputError(
-            path_str, f"could not extract the article ({type(exc).__name__}: {exc})"
+            path, f"could not extract the article ({type(exc).__name__}: {exc})"
         ) from exc
     text = getattr(document, "text", None) if document is not None else None
     if not text or not text.strip():
-        raise InputError(path_str, "HTML has no article text")
+        raise InputError(path, "HTML has no article text")
 
     date = _clean(document.date)
     published = date if date and _ISO_DATE.fullmatch(date) else None
+    page_url = _clean(document.url)
     return Article(
-        id=path.stem,
+        id=article_id,
         text=text,
-        outlet=_clean(document.sitename) or _hostname(document.url),
+        outlet=_clean(document.sitename) or _hostname(page_url) or _hostname(url),
         published=published,
         title=_clean(document.title),
         author=_clean(document.author),
-        source_path=path_str,
+        source_path=path,
+        url=url or page_url,
     )
+
+
+def read_html_article(path: str | Path) -> Article:
+    """Read the main article of one saved web page; raises :class:`~saidwhat.sources.InputError`.
+
+    See :func:`article_from_html` for what is extracted; the id is the file name without
+    its extension.
+    """
+    path = Path(path)
+    path_str = str(path)
+    return article_from_html(read_text_checked(path), path=path_str, article_id=path.stem)

@@ -1,0 +1,197 @@
+"""The corpus schema as typed SQLAlchemy models: what a stored corpus looks like *now*.
+
+This module owns the shape of the tables that every later layer reads (search, export, the
+web app, cross-article speaker resolution). It does not create them: databases are built
+and upgraded only by the ordered steps in :mod:`saidwhat.store.migrations`, and a test
+checks that those steps produce exactly these models, so the two cannot drift apart.
+
+Choices that later layers rely on:
+
+* **One row per attribution, denormalised.** ``source_text``, ``cue_text`` and
+  ``content_text`` repeat the words the spans point at, so full-text search (SQLite FTS5,
+  PostgreSQL ``tsvector``) and CSV/JSONL/Parquet export read one table without
+  re-slicing article texts. Spans stay authoritative: ``[[start, end], ...]`` JSON lists of
+  character offsets into ``articles.text``, exactly the shape of ``saidwhat extract
+  --jsonl``.
+* **Articles are stored once.** ``text_hash`` (SHA-256 of the whitespace-collapsed,
+  lower-cased text) and ``url`` are unique; ``key`` (the source's own id, e.g. the file
+  name) is unique too, so it can name an article in URLs and exports.
+* **Near-duplicates are kept, but linked.** Wire copy republished by several outlets is
+  stored for each outlet (how each outlet framed it is the point of the tool), with
+  ``near_duplicate_of`` pointing at the first copy stored; counting ``WHERE
+  near_duplicate_of IS NULL`` counts each story once.
+* **Provenance on every article:** source file, ingest time, extractor version and the
+  ingest run, so results can be traced and re-extracted when the extractor improves.
+* Times are stored in UTC; ``published`` stays the ISO date string the source gave
+  (``2022-12-01``), because sources differ in precision and a date is not an instant.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: JSON columns: JSONB on PostgreSQL (indexable, compact), JSON text elsewhere.
+JsonType = JSON().with_variant(JSONB(), "postgresql")
+
+#: Lengths of the values saidwhat itself writes. Values that come from the input (ids,
+#: dates, names) are TEXT: a long one must not make PostgreSQL refuse the article.
+HASH_LENGTH = 64
+KIND_LENGTH = 16
+LABEL_LENGTH = 16
+VERSION_LENGTH = 40
+SCHEME_LENGTH = 64
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the corpus tables."""
+
+
+class Outlet(Base):
+    """A publisher, by the name the sources give ("Peace News")."""
+
+    __tablename__ = "outlets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+
+
+class IngestRun(Base):
+    """One ``saidwhat ingest`` invocation: what it was given and what came of it.
+
+    ``finished_at`` stays NULL for a run that was killed; its articles are complete all
+    the same (each is committed whole), and the next run picks up where it stopped.
+    """
+
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    extractor_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
+    inputs: Mapped[list[str]] = mapped_column(JsonType)
+    ingested: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    near_duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoredArticle(Base):
+    """One article, its text as read (offsets index it) and its provenance."""
+
+    __tablename__ = "articles"
+    __table_args__ = (
+        Index("ix_articles_outlet_id", "outlet_id"),
+        Index("ix_articles_published", "published"),
+        Index("ix_articles_near_duplicate_of", "near_duplicate_of"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
+    url: Mapped[str | None] = mapped_column(Text, unique=True)
+    text_hash: Mapped[str] = mapped_column(String(HASH_LENGTH), unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[str | None] = mapped_column(Text)
+    outlet_id: Mapped[int | None] = mapped_column(ForeignKey("outlets.id"))
+    text: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int] = mapped_column(Integer)
+    source_path: Mapped[str | None] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    extractor_version: Mapped[str] = mapped_column(String(VERSION_LENGTH))
+    ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"))
+    near_duplicate_of: Mapped[int | None] = mapped_column(
+        ForeignKey("articles.id", ondelete="SET NULL")
+    )
+    #: Estimated Jaccard similarity (word 5-shingles) to the closest stored copy.
+    near_duplicate_similarity: Mapped[float | None] = mapped_column(Float)
+
+
+class StoredAttribution(Base):
+    """One attribution, with every field of :class:`saidwhat.model.Attribution`.
+
+    ``position`` is the attribution's index in the extractor's output for its article; the
+    unique ``(article_id, position)`` pair makes a doubly stored attribution impossible.
+    """
+
+    __tablename__ = "attributions"
+    __table_args__ = (
+        UniqueConstraint("article_id", "position", name="uq_attributions_article_position"),
+        Index("ix_attributions_speaker", "speaker"),
+        Index("ix_attributions_said_on", "said_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(KIND_LENGTH))
+    #: The source's words in the article ("he", "the top US general").
+    speaker_as_written: Mapped[str | None] = mapped_column(Text)
+    #: Resolved inside the article ("Mark Milley"), else the words as written.
+    speaker: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    source_spans: Mapped[list[list[int]]] = mapped_column(JsonType)
+    cue_spans: Mapped[list[list[int]]] = mapped_column(JsonType)
+    content_spans: Mapped[list[list[int]]] = mapped_column(JsonType)
+    #: Where the speaker is named (the antecedent of "who" in "Trump, who said").
+    speaker_spans: Mapped[list[list[int]]] = mapped_column(JsonType)
+    #: The sentence(s) framing the statement, where its date was looked for.
+    frame_spans: Mapped[list[list[int]]] = mapped_column(JsonType)
+    #: The speaker's role or description in this article ("Defense Secretary").
+    role: Mapped[str | None] = mapped_column(Text)
+    #: True for unnamed sources ("a US official").
+    anonymous: Mapped[bool] = mapped_column(Boolean)
+    #: The intermediary that reported the statement ("The New York Times").
+    via: Mapped[str | None] = mapped_column(Text)
+    #: When it was said: an ISO date truncated to its precision ("2022-11-16", "2022-08").
+    said_on: Mapped[str | None] = mapped_column(Text)
+    said_on_precision: Mapped[str | None] = mapped_column(String(LABEL_LENGTH))
+    #: How ``said_on`` was found: "explicit", "relative", "event" or "publication".
+    said_on_basis: Mapped[str | None] = mapped_column(String(LABEL_LENGTH))
+    source_text: Mapped[str] = mapped_column(Text)
+    cue_text: Mapped[str] = mapped_column(Text)
+    content_text: Mapped[str] = mapped_column(Text)
+
+
+class IngestFailure(Base):
+    """An input that could not be stored, and why, as reported to the user."""
+
+    __tablename__ = "ingest_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+    problem: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MinHashSignature(Base):
+    """An article's MinHash signature, kept so the near-duplicate index can be rebuilt.
+
+    ``scheme`` names everything the signature depends on (hash scheme, permutations,
+    shingle size); rows with another scheme are recomputed from the text on load.
+    """
+
+    __tablename__ = "minhash_signatures"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    scheme: Mapped[str] = mapped_column(String(SCHEME_LENGTH))
+    signature: Mapped[bytes] = mapped_column(LargeBinary)

@@ -1,0 +1,71 @@
+"""Store fixtures: every store test runs on SQLite, and on PostgreSQL when one is reachable.
+
+PostgreSQL is found through ``SAIDWHAT_TEST_POSTGRES_URL`` (``.ci/run`` installs a server
+and sets it). Unset, the PostgreSQL cases skip with that reason; set but unreachable, they
+fail, because someone asked for them. Each PostgreSQL test gets a schema of its own,
+selected through the connection's ``search_path`` and dropped afterwards, so tests never
+see each other's tables and need no clean-up between runs.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+POSTGRES_ENV = "SAIDWHAT_TEST_POSTGRES_URL"
+SKIP_REASON = "PostgreSQL not reachable: set SAIDWHAT_TEST_POSTGRES_URL"
+
+
+def _postgres_base_url() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(SKIP_REASON)
+    return url.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[Callable[[], str]]:
+    """A factory of URLs, each to a fresh PostgreSQL schema dropped after the test."""
+    base = _postgres_base_url()
+    admin = create_engine(base)
+    try:
+        with admin.connect():
+            pass
+    except Exception as exc:  # the variable is set: an unreachable server is a failure
+        admin.dispose()
+        pytest.fail(f"{POSTGRES_ENV} is set but PostgreSQL is not reachable: {exc}")
+    schemas: list[str] = []
+
+    def new_schema() -> str:
+        schema = f"saidwhat_test_{uuid.uuid4().hex[:12]}"
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        schemas.append(schema)
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        return url.render_as_string(hide_password=False)
+
+    yield new_schema
+    with admin.begin() as connection:
+        for schema in schemas:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def new_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[], str]:
+    """A factory of URLs to new, empty databases of the parametrised kind."""
+    if request.param == "sqlite":
+        counter = iter(range(1_000_000))
+        return lambda: f"sqlite:///{tmp_path / f'corpus{next(counter)}.db'}"
+    return request.getfixturevalue("postgres_schema_url")
+
+
+@pytest.fixture
+def store_url(new_store_url: Callable[[], str]) -> str:
+    """The URL of one new, empty database (SQLite file or PostgreSQL schema)."""
+    return new_store_url()
