@@ -116,6 +116,8 @@ class _Found:
     cue_span: Span = field(default_factory=list)
     #: Where the speaker is named, when the source is a relative pronoun ("Trump, who said").
     speaker_span: Span = field(default_factory=list)
+    #: The outlet the speaker spoke through ("US officials told the Washington Post").
+    via: str | None = None
 
 
 def _token_range(tokens: Iterable[Token]) -> Span:
@@ -231,6 +233,36 @@ def _cue_tokens(verb: Token) -> list[Token]:
     # Keep the cue contiguous: drop auxiliaries separated from the verb by other words.
     cue.sort(key=lambda t: t.i)
     return cue
+
+
+#: Words that make an addressee a news outlet rather than a person ("told the Washington Post").
+_OUTLET_WORDS = frozenset(
+    {"post", "times", "news", "journal", "tribune", "herald", "guardian", "telegraph", "reuters",
+     "press", "cnn", "bbc", "nbc", "abc", "cbs", "fox", "msnbc", "npr", "ap", "afp", "politico",
+     "axios", "bloomberg", "economist", "magazine", "newspaper", "radio", "television", "tv",
+     "channel", "network", "daily", "gazette", "chronicle", "observer", "independent"}
+)  # fmt: skip
+
+
+def _via(verb: Token) -> str | None:
+    """ "US officials told the Washington Post that ...": the outlet the words went through."""
+    if lemma_of(verb) not in ("tell", "say", "confirm", "explain", "write", "speak"):
+        return None
+    for child in verb.children:
+        addressee = child
+        if child.dep_ == "prep" and child.lower_ == "to":
+            objects = [g for g in child.children if g.dep_ == "pobj"]
+            addressee = objects[0] if objects else child
+        elif child.dep_ not in ("dobj", "dative"):
+            continue
+        words = list(addressee.subtree)
+        if any(t.lower_ in _OUTLET_WORDS and t.tag_ in ("NNP", "NNPS") for t in words) or (
+            addressee.tag_ == "NNP" and addressee.text.isupper() and len(addressee.text) > 1
+        ):
+            while words and words[0].lower_ in ("the", "a", "an"):
+                words = words[1:]
+            return " ".join(t.text for t in words) or None
+    return None
 
 
 def _naming_content(verb: Token) -> list[Token]:
@@ -477,7 +509,9 @@ class _Extractor:
         ):
             antecedent = subject.head.head
             speaker_span = _trim(self.text, _token_range(_until_comma(antecedent)))
-        self.found.append(_Found(cue, source, content, confidence, speaker_span=speaker_span))
+        self.found.append(
+            _Found(cue, source, content, confidence, speaker_span=speaker_span, via=_via(verb))
+        )
 
     def _has_quote_before(self, verb: Token) -> bool:
         sent = verb.sent
@@ -734,6 +768,7 @@ def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attri
                 resolved_speaker=speaker,
                 speaker_span=item.speaker_span or item.source,
                 confidence=item.confidence,
+                via=item.via,
                 frame=_frame(doc, cue + item.source, text),
             )
         )

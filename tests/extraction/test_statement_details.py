@@ -1,4 +1,4 @@
-"""Statement dates: the day the words were said, found in the frame around the quotation."""
+"""Details of each statement beyond its spans: when it was said, the speaker's role, anonymity, via."""
 
 from __future__ import annotations
 
@@ -105,3 +105,13 @@ def test_roles_and_anonymous_sources() -> None:
     assert all(
         a.role == "Defense Secretary" for a in attributions if a.resolved_speaker == "Lloyd Austin"
     )
+
+
+def test_via_keeps_the_outlet_the_words_went_through() -> None:
+    text = (
+        "US officials told the Washington Post that the general had argued for talks. "
+        "Milley told CNN that talks were possible. "
+        "He told Trump that talks were possible."
+    )
+    vias = [(a.speaker, a.via) for a in saidwhat.extract(text)]
+    assert vias == [("US officials", "Washington Post"), ("Milley", "CNN"), ("He", None)]
