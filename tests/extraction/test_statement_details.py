@@ -1,4 +1,4 @@
-"""Details of each statement beyond its spans: when it was said, the speaker's role, anonymity, via."""
+"""Statement details beyond the spans: when it was said, the role, anonymity and via."""
 
 from __future__ import annotations
 
