@@ -15,6 +15,14 @@ from dataclasses import dataclass
 
 from saidwhat.model import Attribution
 
+_NAME_THEN_DESCRIPTION = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}), (?:a|an|the|who|whose)\b"
+)
+#: Head nouns that make a source an organisation even when it contains a person's name.
+_GROUP_HEADS = frozenset(
+    {"campaign", "administration", "foundation", "committee", "team", "camp", "office",
+     "government", "party", "department", "agency", "ministry", "organization", "group"}
+)  # fmt: skip
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 _GROUP_PRONOUNS = frozenset({"they", "it", "we"})
 _OUTLET_NOUNS = frozenset(
@@ -91,6 +99,18 @@ def _entities_inside(entities: list[EntityMention], start: int, end: int) -> lis
     return [e for e in entities if e.start >= start and e.end <= end]
 
 
+#: Titles as news writes them before a name ("Sen. Bernie Sanders" is "the senator").
+_ABBREVIATIONS = {
+    "senator": (r"sen\.",),
+    "representative": (r"rep\.", "congressman", "congresswoman"),
+    "governor": (r"gov\.",),
+    "general": (r"gen\.",),
+    "president": (r"pres\.",),
+    "congressman": (r"rep\.",),
+    "congresswoman": (r"rep\.",),
+}
+
+
 def _descriptor_referent(
     text: str, head_noun: str, before: int, persons: list[EntityMention]
 ) -> EntityMention | None:
@@ -100,7 +120,8 @@ def _descriptor_referent(
     "Milley, the top military leader" style introductions; lead paragraphs often say
     "the top US general" before naming him, hence the forward look.
     """
-    pattern = re.compile(rf"\b{re.escape(head_noun)}s?\b", re.IGNORECASE)
+    forms = [re.escape(head_noun), *_ABBREVIATIONS.get(head_noun.lower(), ())]
+    pattern = re.compile(rf"\b(?:{'|'.join(forms)})s?\b", re.IGNORECASE)
     best: EntityMention | None = None
     for person in persons:
         if person.start >= before and best is not None:
@@ -197,7 +218,19 @@ def resolve_speakers(
         ]
         inside_orgs = [e for e in inside if e.label in ("ORG", "NORP", "GPE")]
         resolved: str | None = None
-        if inside_persons:
+        head = _head_noun(written).lower()
+        appositive = _NAME_THEN_DESCRIPTION.match(written)
+        if appositive is not None:
+            # "Rendell, a Clinton surrogate,": the name before the description speaks.
+            name = appositive.group("name")
+            resolved = names.lookup(name, start) or _clean_name(name)
+            last_person = resolved
+        elif head in _GROUP_HEADS and not _POSSESSIVE.search(written.split()[0]):
+            # "the Trump campaign", "the Clinton Foundation": the organisation speaks, not the
+            # person its name contains.
+            resolved = _DEFINITE.sub("", written)
+            last_group = resolved
+        elif inside_persons:
             # "An attorney for Pagliano, Mark MacDougall": the appositive name is the speaker,
             # which spaCy puts last; a possessor ("Pagliano's lawyer") is not the speaker.
             candidates = [
@@ -213,6 +246,16 @@ def resolve_speakers(
             if relative is not None:
                 limit = start + relative.start()
                 candidates = [p for p in candidates if p.end <= limit] or candidates
+            # "Mike Schmidt, an adviser at the Clinton campaign": a name standing alone before
+            # the first comma is the speaker, and the appositive only describes them.
+            first_part = start + len(written.split(",")[0])
+            leading = [
+                p
+                for p in candidates
+                if p.end <= first_part and (first_part - start) - len(p.text) <= 12
+            ]
+            if leading:
+                candidates = leading
             if candidates:
                 chosen = candidates[-1]
                 resolved = names.lookup(chosen.text, chosen.start) or _clean_name(chosen.text)
@@ -220,10 +263,15 @@ def resolve_speakers(
         elif lowered in _PERSON_PRONOUNS:
             # A person named just before in the same sentence ("Milley appeared ..., a week
             # after he appeared to push ...") beats the last speaker.
+            # Names inside the quotation itself ("it was demoralizing to work for Obama,"
+            # he said) are not who speaks.
+            outside = [
+                p for p in persons if not any(s <= p.start < e for s, e in attribution.content)
+            ]
             resolved = (
-                _latest_person(persons, names, start, text)
+                _latest_person(outside, names, start, text)
                 or last_person
-                or _latest_person(persons, names, start, text, within_sentence=False)
+                or _latest_person(outside, names, start, text, within_sentence=False)
             )
         elif lowered in _GROUP_PRONOUNS:
             resolved = last_group
@@ -239,6 +287,8 @@ def resolve_speakers(
             head_noun = _head_noun(written)
             if head_noun.lower() in _OUTLET_NOUNS:
                 resolved = last_group
+            elif head_noun.lower() in _ANONYMOUS_HEADS:
+                pass  # "the source", "the officials": still unnamed
             else:
                 referent = _descriptor_referent(text, head_noun, start, persons)
                 if referent is not None:

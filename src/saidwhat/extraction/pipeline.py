@@ -49,6 +49,12 @@ def load_nlp() -> Language:
     )
 
 
+def _entity_recognizer() -> object | None:
+    """The model's entity recogniser, run on multi-word sources only (see syntax.py)."""
+    nlp = load_nlp()
+    return nlp.get_pipe("ner") if "ner" in nlp.component_names else None
+
+
 def load_lemmatizer() -> object | None:
     """The model's rule lemmatizer (loaded with the pipeline, run per word on demand)."""
     nlp = load_nlp()
@@ -104,15 +110,16 @@ def extract_many(
     for (index, offset, _), doc in zip(
         pending, nlp.pipe(pieces, batch_size=batch_size), strict=True
     ):
-        for attribution in find_attributions(doc):
+        found = find_attributions(doc)
+        mentions = name_mentions(doc, [a.speaker_span for a in found], _entity_recognizer())
+        for attribution in found:
             if offset:
-                attribution.source = _shift(attribution.source, offset)
-                attribution.cue = _shift(attribution.cue, offset)
-                attribution.content = _shift(attribution.content, offset)
+                for role in ("source", "cue", "content", "speaker_span", "frame"):
+                    setattr(attribution, role, _shift(getattr(attribution, role), offset))
             results[index].append(attribution)
         entities[index].extend(
             EntityMention(start + offset, end + offset, label, name)
-            for start, end, label, name in name_mentions(doc)
+            for start, end, label, name in mentions
         )
         done_chunks[index] += 1
         while next_to_yield < len(all_texts) and done_chunks[next_to_yield] == expected.get(

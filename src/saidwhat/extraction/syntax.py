@@ -86,13 +86,16 @@ def lemma_of(tok: Token) -> str:
     return _lemma(tok.lower_, coarse_pos(tok))
 
 
-def name_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
+def name_mentions(
+    doc: Doc, sources: list | None = None, recognizer: object | None = None
+) -> list[tuple[int, int, str, str]]:
     """Named people and organisations as ``(start_char, end_char, label, text)``.
 
     With the NER component (a user's full pipeline) its PERSON/ORG/GPE/NORP entities are
     used. Otherwise runs of proper nouns are taken as names: PERSON when they have two or
     more words or follow a title ("Gen. Mark Milley", "Mr. Trump"), ORG when they contain an
-    institution word or are an acronym ("the White House", "NATO").
+    institution word or are an acronym ("the White House", "NATO"); inside the multi-word
+    ``sources`` the model's own ``recognizer`` labels the names instead.
     """
     if doc.has_annotation("ENT_IOB"):
         return [
@@ -100,6 +103,36 @@ def name_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
             for e in doc.ents
             if e.label_ in ("PERSON", "ORG", "GPE", "NORP")
         ]
+    mentions = _proper_noun_runs(doc)
+    if recognizer is None or not sources:
+        return mentions
+    # Multi-word sources decide who speaks, and capitalised runs there mislead most ("Iraq
+    # and Afghanistan Veterans of America", "Secretary of State John F. Kerry"): the entity
+    # recogniser runs on those few words only, a few percent of the text.
+    spans = []
+    for span in sources:
+        if not span:
+            continue
+        tokens = doc.char_span(span[0][0], span[-1][1], alignment_mode="expand")
+        if tokens is not None and len(tokens) >= 3 and any(t.tag_ == "NNP" for t in tokens):
+            spans.append(tokens)
+    if not spans:
+        return mentions
+    recognised = []
+    small_docs = recognizer.pipe([t.as_doc() for t in spans])  # type: ignore[attr-defined]
+    for tokens, small in zip(spans, small_docs, strict=True):
+        base = tokens.start_char
+        recognised.extend(
+            (base + e.start_char, base + e.end_char, e.label_, e.text)
+            for e in small.ents
+            if e.label_ in ("PERSON", "ORG", "GPE", "NORP")
+        )
+    covered = [(t.start_char, t.end_char) for t in spans]
+    kept = [m for m in mentions if not any(s < m[1] and m[0] < e for s, e in covered)]
+    return sorted(kept + recognised)
+
+
+def _proper_noun_runs(doc: Doc) -> list[tuple[int, int, str, str]]:
     text = doc.text  # Doc.text is rebuilt on every access: read it once
     mentions = []
     run: list[Token] = []
