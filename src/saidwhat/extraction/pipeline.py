@@ -49,12 +49,6 @@ def load_nlp() -> Language:
     )
 
 
-def _entity_recognizer() -> object | None:
-    """The model's entity recogniser, run on multi-word sources only (see syntax.py)."""
-    nlp = load_nlp()
-    return nlp.get_pipe("ner") if "ner" in nlp.component_names else None
-
-
 def load_lemmatizer() -> object | None:
     """The model's rule lemmatizer (loaded with the pipeline, run per word on demand)."""
     nlp = load_nlp()
@@ -111,7 +105,7 @@ def extract_many(
         pending, nlp.pipe(pieces, batch_size=batch_size), strict=True
     ):
         found = find_attributions(doc)
-        mentions = name_mentions(doc, [a.speaker_span for a in found], _entity_recognizer())
+        mentions = name_mentions(doc)
         for attribution in found:
             if offset:
                 for role in ("source", "cue", "content", "speaker_span", "frame"):

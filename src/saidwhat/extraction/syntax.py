@@ -69,33 +69,66 @@ def _rule_lemmatizer() -> object | None:
     return load_lemmatizer()
 
 
-@lru_cache(maxsize=65536)
-def _lemma(lower: str, pos: str) -> str:
+@lru_cache(maxsize=1)
+def _lemma_tables() -> dict[str, tuple[set[str], dict[str, list[str]], list[list[str]]]]:
+    """The English rule lemmatizer's tables (index, exceptions, suffix rules) per word class."""
     lemmatizer = _rule_lemmatizer()
-    if lemmatizer is None or pos not in ("VERB", "AUX", "NOUN"):
+    if lemmatizer is None:
+        return {}
+    lookups = lemmatizer.lookups  # type: ignore[attr-defined]
+    index, exceptions, rules = (
+        lookups.get_table(name) for name in ("lemma_index", "lemma_exc", "lemma_rules")
+    )
+    return {
+        pos: (set(index.get(pos, [])), dict(exceptions.get(pos, {})), list(rules.get(pos, [])))
+        for pos in ("verb", "noun")
+    }
+
+
+@lru_cache(maxsize=65536)
+def _lemma(lower: str, pos: str, tag: str) -> str:
+    """spaCy's rule lemmatization for one word, straight from its tables.
+
+    Same tables and order as ``Lemmatizer.rule_lemmatize``, without building a Doc per word
+    (which cost more than the rules themselves).
+    """
+    if pos not in ("VERB", "AUX", "NOUN") or tag in ("VB", "VBP", "NN", "NNP"):
+        return lower  # base forms
+    tables = _lemma_tables().get("noun" if pos == "NOUN" else "verb")
+    if tables is None:
         return lower
-    doc = Doc(lemmatizer.vocab, words=[lower])  # type: ignore[attr-defined]
-    doc[0].pos_ = "VERB" if pos == "AUX" else pos
-    return lemmatizer.rule_lemmatize(doc[0])[0].lower()  # type: ignore[attr-defined]
+    index, exceptions, rules = tables
+    if lower in exceptions:
+        return exceptions[lower][0]
+    forms, unknown = [], []
+    for old, new in rules:
+        if lower.endswith(old):
+            form = lower[: len(lower) - len(old)] + new
+            if not form:
+                continue
+            if form in index or not form.isalpha():
+                forms.append(form)
+            else:
+                unknown.append(form)
+    return (forms or unknown or [lower])[0]
 
 
 def lemma_of(tok: Token) -> str:
     """The lowercase lemma: the lemmatizer's if it ran, else computed for this word alone."""
     if tok.lemma_:
         return tok.lemma_.lower()
-    return _lemma(tok.lower_, coarse_pos(tok))
+    return _lemma(tok.lower_, coarse_pos(tok), tok.tag_)
 
 
-def name_mentions(
-    doc: Doc, sources: list | None = None, recognizer: object | None = None
-) -> list[tuple[int, int, str, str]]:
+def name_mentions(doc: Doc) -> list[tuple[int, int, str, str]]:
     """Named people and organisations as ``(start_char, end_char, label, text)``.
 
     With the NER component (a user's full pipeline) its PERSON/ORG/GPE/NORP entities are
     used. Otherwise runs of proper nouns are taken as names: PERSON when they have two or
     more words or follow a title ("Gen. Mark Milley", "Mr. Trump"), ORG when they contain an
-    institution word or are an acronym ("the White House", "NATO"); inside the multi-word
-    ``sources`` the model's own ``recognizer`` labels the names instead.
+    institution word or are an acronym ("the White House", "NATO"). (Running the model's
+    entity recogniser on multi-word sources only was tried: it cost 8% of extraction time
+    and did not change speaker accuracy on the hand-labelled set.)
     """
     if doc.has_annotation("ENT_IOB"):
         return [
@@ -103,33 +136,7 @@ def name_mentions(
             for e in doc.ents
             if e.label_ in ("PERSON", "ORG", "GPE", "NORP")
         ]
-    mentions = _proper_noun_runs(doc)
-    if recognizer is None or not sources:
-        return mentions
-    # Multi-word sources decide who speaks, and capitalised runs there mislead most ("Iraq
-    # and Afghanistan Veterans of America", "Secretary of State John F. Kerry"): the entity
-    # recogniser runs on those few words only, a few percent of the text.
-    spans = []
-    for span in sources:
-        if not span:
-            continue
-        tokens = doc.char_span(span[0][0], span[-1][1], alignment_mode="expand")
-        if tokens is not None and len(tokens) >= 3 and any(t.tag_ == "NNP" for t in tokens):
-            spans.append(tokens)
-    if not spans:
-        return mentions
-    recognised = []
-    small_docs = recognizer.pipe([t.as_doc() for t in spans])  # type: ignore[attr-defined]
-    for tokens, small in zip(spans, small_docs, strict=True):
-        base = tokens.start_char
-        recognised.extend(
-            (base + e.start_char, base + e.end_char, e.label_, e.text)
-            for e in small.ents
-            if e.label_ in ("PERSON", "ORG", "GPE", "NORP")
-        )
-    covered = [(t.start_char, t.end_char) for t in spans]
-    kept = [m for m in mentions if not any(s < m[1] and m[0] < e for s, e in covered)]
-    return sorted(kept + recognised)
+    return _proper_noun_runs(doc)
 
 
 def _proper_noun_runs(doc: Doc) -> list[tuple[int, int, str, str]]:
