@@ -281,9 +281,14 @@ def test_every_command_and_option_has_help() -> None:
     root = typer.main.get_command(app)
     undocumented: list[str] = []
     commands = _walk(root, "saidwhat")
-    assert {"saidwhat extract", "saidwhat ingest", "saidwhat eval brat", "saidwhat version"} <= {
-        path for path, _ in commands
-    }
+    assert {
+        "saidwhat extract",
+        "saidwhat ingest",
+        "saidwhat search",
+        "saidwhat export",
+        "saidwhat eval brat",
+        "saidwhat version",
+    } <= {path for path, _ in commands}
     for path, command in commands:
         if not (command.help or "").strip():
             undocumented.append(path)

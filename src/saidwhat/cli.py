@@ -40,7 +40,9 @@ from saidwhat.model import Article, Attribution, span_text
 if TYPE_CHECKING:
     from rich.progress import ProgressColumn, Task
 
+    from saidwhat.store import Store
     from saidwhat.store.ingest import IngestSummary
+    from saidwhat.store.search import SearchHit
 
 app = typer.Typer(
     name="saidwhat",
@@ -477,6 +479,321 @@ def ingest_command(
     if summary.processed == 0:
         _err("error: no articles found (expected .txt, .html, .jsonl, WARC or feed files)")
         raise typer.Exit(EXIT_INPUT_FAILED)
+
+
+# --- search ----------------------------------------------------------------------------
+
+_DB_HELP_READ = (
+    "Database to read: a SQLite file path or sqlite:///FILE, or "
+    "postgresql://USER:PASSWORD@HOST/DBNAME. Default: $SAIDWHAT_DB, else saidwhat.db in the "
+    "current folder. It must exist: search and export never create one."
+)
+
+_SEARCH_HELP = (
+    "Search what was said (or, with --articles, the articles) in a corpus database.\n\n"
+    'Query syntax: words are all required (Milley negotiate); "a phrase" in double quotes; '
+    "a prefix ends in * (negotiat* finds negotiate, negotiations); OR between alternatives; "
+    "NOT word or -word excludes. Case and accents are ignored. Words match the content of "
+    "an attribution and its speaker's name.\n\n"
+    "Results are ranked by relevance, then newest first. The table highlights each match; "
+    "--json writes JSON lines instead: one object per result with the snippet (matches "
+    "between « and ») and the highlights' [start, end) offsets into it.\n\n"
+    "Exit status: 0 (also when nothing matches: the count is on stderr); 2 when the query "
+    "or a filter is invalid or the database cannot be read."
+)
+
+
+class Kind(StrEnum):
+    """Attribution kinds; an enum so --help lists the choices."""
+
+    direct = "direct"
+    indirect = "indirect"
+    mixed = "mixed"
+
+
+def _open_existing_store(db: str | None) -> Store:
+    """The store at ``db``, which must exist; exit 2 with the reason otherwise."""
+    from saidwhat.store import SchemaTooNewError, StoreError, open_store
+
+    try:
+        return open_store(db, create=False)
+    except (StoreError, SchemaTooNewError) as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_CANNOT_RUN) from None
+
+
+def _database_failed(store: Store, exc: Exception) -> typer.Exit:
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    _err(f"error: database {store.display_url}: {reason}")
+    return typer.Exit(EXIT_CANNOT_RUN)
+
+
+def _highlighted(snippet: str, highlights: Sequence[tuple[int, int]], markers: bool) -> Text:
+    """The snippet with its matches styled; the « » markers kept only where styles are lost
+    (output to a file or pipe, NO_COLOR), so a match is still visible there."""
+    from saidwhat.store.search import MARK_END, MARK_START
+
+    text = Text()
+    cursor = 0
+    for start, end in highlights:
+        before = snippet[cursor:start]
+        if not markers:
+            before = before.removesuffix(MARK_START)
+        text.append(before)
+        text.append(snippet[start:end], style="bold black on yellow")
+        cursor = end if markers else end + len(MARK_END)
+    text.append(snippet[cursor:])
+    return text
+
+
+def _search_table(
+    hits: Sequence[SearchHit], articles: bool, markers: bool, width: int = 80
+) -> Table:
+    """Search results for people: when and where, who, and the match in context."""
+    table = Table(show_lines=True)
+    table.add_column("#", justify="right", no_wrap=True, width=3)
+    table.add_column("date, outlet", width=12, overflow="fold")
+    if not articles:
+        table.add_column("speaker", width=min(max((width - 40) // 4, 12), 24), overflow="fold")
+    table.add_column("article" if articles else "what was said", overflow="fold")
+    for number, hit in enumerate(hits, start=1):
+        when = Text(hit.date or "no date", style="" if hit.date else "dim")
+        when.append(f"\n{hit.outlet or 'no outlet'}", style="dim")
+        snippet = _highlighted(hit.snippet, hit.highlights, markers)
+        source = hit.article_key
+        if articles and hit.title:
+            source += f" · {_preview(hit.title, 80)}"
+        snippet.append(f"\n{source}", style="dim")
+        row: list[str | Text] = [str(number), when]
+        if not articles:
+            speaker = Text(hit.speaker or "unknown", style="" if hit.speaker else "dim")
+            if hit.speaker_as_written and hit.speaker_as_written != hit.speaker:
+                speaker.append(f"\n{_preview(hit.speaker_as_written, 40)}", style="dim")
+            speaker.append(f"\n{hit.kind}", style="dim italic")
+            row.append(speaker)
+        row.append(snippet)
+        table.add_row(*row)
+    return table
+
+
+@app.command("search", help=_SEARCH_HELP)
+def search_command(
+    query: Annotated[
+        str,
+        typer.Argument(
+            help='What to find: words, "a phrase", prefix*, OR, NOT (see above).',
+            show_default=False,
+        ),
+    ],
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
+    ] = None,
+    speaker: Annotated[
+        str | None,
+        typer.Option(
+            "--speaker",
+            help="Only statements whose speaker (as resolved, or as written) contains this, "
+            'ignoring case ("Milley"). With --articles: articles quoting such a speaker.',
+            show_default=False,
+        ),
+    ] = None,
+    outlet: Annotated[
+        str | None,
+        typer.Option(
+            "--outlet",
+            help="Only articles from outlets whose name contains this, ignoring case.",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Only statements made on or after this ISO date or month or year "
+            "(2022-11-16, 2022-11, 2022): when it was said, else the article's date. A "
+            "statement dated only to a month counts as the whole month.",
+            show_default=False,
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option(
+            "--until",
+            metavar="DATE",
+            help="Only statements made on or before this ISO date or month or year (same "
+            "rules as --since; --until 2022-11 includes 30 November).",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        Kind | None,
+        typer.Option(
+            "--kind",
+            help="Only direct quotes, indirect (reported) speech, or mixed quotes.",
+            show_default=False,
+        ),
+    ] = None,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", min=1, max=1000, help="Show at most this many results."),
+    ] = 20,
+    articles: Annotated[
+        bool,
+        typer.Option(
+            "--articles",
+            help="Search article titles and texts instead of attributions; --since and "
+            "--until then compare the publication date.",
+        ),
+    ] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Write JSON lines to stdout: one object per result, nothing else there.",
+        ),
+    ] = False,
+) -> None:
+    """Search the corpus store (user-facing help: ``_SEARCH_HELP``)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from saidwhat.store.search import SearchError, search
+
+    store = _open_existing_store(db)
+    with store:
+        try:
+            hits = search(
+                store,
+                query,
+                speaker=speaker,
+                outlet=outlet,
+                since=since,
+                until=until,
+                kind=kind.value if kind else None,
+                limit=limit,
+                scope="articles" if articles else "attributions",
+            )
+        except SearchError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(EXIT_CANNOT_RUN) from None
+        except SQLAlchemyError as exc:
+            raise _database_failed(store, exc) from None
+
+    noun = "article" if articles else "attribution"
+    more = " (there may be more: raise --limit)" if len(hits) == limit else ""
+    try:
+        if as_json:
+            for hit in hits:
+                typer.echo(json.dumps(hit.to_json(), ensure_ascii=False))
+        elif hits:
+            console = Console(highlight=False)
+            markers = console.color_system is None
+            console.print(_search_table(hits, articles, markers, console.width))
+    except BrokenPipeError:
+        _silence_broken_pipe()
+        raise typer.Exit(0) from None
+    _err(f"{_plural(len(hits), noun)} matching {query!r}{more}")
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+class ExportFormat(StrEnum):
+    """Export formats; an enum so --help lists the choices."""
+
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+_EXPORT_HELP = (
+    "Export every attribution in a corpus database, one row each, with all its fields.\n\n"
+    "Columns: the article's key, url, title, outlet, published date and author; the "
+    "attribution's position, kind, speaker (resolved and as written), role, anonymous, "
+    "via, said_on (with precision and basis), confidence, source/cue/content words and "
+    "their spans ([start, end) character offsets into the article text; JSON strings in "
+    "CSV, lists in JSONL and Parquet); near_duplicate_of, and provenance (source_path, "
+    "ingested_at, extractor_version).\n\n"
+    "CSV and JSON lines go to stdout unless --out is given; Parquet needs --out. A file "
+    "given with --out appears only once complete. Exit status: 0 on success; 2 when the "
+    "database cannot be read or the file cannot be written."
+)
+
+
+@app.command("export", help=_EXPORT_HELP)
+def export_command(
+    export_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="csv (UTF-8, header row), jsonl (one JSON object per line) or parquet.",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="FILE",
+            help="Write to this file (replaced if it exists) instead of stdout; required "
+            "for parquet.",
+            show_default=False,
+        ),
+    ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
+    ] = None,
+) -> None:
+    """Export attributions (user-facing help: ``_EXPORT_HELP``)."""
+    import io
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from saidwhat.store.export import write_csv, write_jsonl, write_parquet
+
+    write_text = write_csv if export_format is ExportFormat.csv else write_jsonl
+    if export_format is ExportFormat.parquet and out is None:
+        _err("error: parquet is a binary format: give a file with --out FILE.parquet")
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    if out is not None and not out.parent.is_dir():
+        _err(f"error: cannot write {out}: no folder {out.parent}")
+        raise typer.Exit(EXIT_CANNOT_RUN)
+
+    store = _open_existing_store(db)
+    partial = out.with_name(f".{out.name}.partial") if out is not None else None
+    with store:
+        try:
+            if partial is not None and export_format is ExportFormat.parquet:
+                count = write_parquet(store, partial)
+            elif partial is not None:
+                with open(partial, "w", encoding="utf-8", newline="") as handle:
+                    count = write_text(store, handle)
+            else:
+                stdout = io.TextIOWrapper(
+                    typer.get_binary_stream("stdout"), encoding="utf-8", newline=""
+                )
+                try:
+                    count = write_text(store, stdout)
+                    stdout.flush()
+                finally:
+                    stdout.detach()  # leave the process's stdout open
+            if partial is not None and out is not None:
+                partial.replace(out)
+        except BrokenPipeError:
+            _silence_broken_pipe()
+            raise typer.Exit(0) from None
+        except SQLAlchemyError as exc:
+            raise _database_failed(store, exc) from None
+        except OSError as exc:
+            _err(f"error: cannot write {out or 'to stdout'}: {exc.strerror or exc}")
+            raise typer.Exit(EXIT_CANNOT_RUN) from None
+        finally:
+            if partial is not None:
+                partial.unlink(missing_ok=True)
+    where = f" to {out}" if out is not None else ""
+    _err(f"exported {_plural(count, 'attribution')} as {export_format.value}{where}")
 
 
 # --- version ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,9 @@ def _postgres_base_url() -> str:
     return url.replace("postgresql://", "postgresql+psycopg://", 1)
 
 
-@pytest.fixture
-def postgres_schema_url() -> Iterator[Callable[[], str]]:
-    """A factory of URLs, each to a fresh PostgreSQL schema dropped after the test."""
+@contextmanager
+def _postgres_schemas() -> Iterator[Callable[[], str]]:
+    """A factory of URLs, each to a fresh PostgreSQL schema dropped on exit."""
     base = _postgres_base_url()
     admin = create_engine(base)
     try:
@@ -49,11 +50,35 @@ def postgres_schema_url() -> Iterator[Callable[[], str]]:
         url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
         return url.render_as_string(hide_password=False)
 
-    yield new_schema
-    with admin.begin() as connection:
-        for schema in schemas:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield new_schema
+    finally:
+        with admin.begin() as connection:
+            for schema in schemas:
+                connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_schema_url() -> Iterator[Callable[[], str]]:
+    """A factory of URLs, each to a fresh PostgreSQL schema dropped after the test."""
+    with _postgres_schemas() as new_schema:
+        yield new_schema
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_store_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[], str]]:
+    """Like ``new_store_url``, but shared by a module's tests: for stores that are costly to
+    fill (extraction) and that the tests only read."""
+    if request.param == "sqlite":
+        folder = tmp_path_factory.mktemp("stores")
+        counter = iter(range(1_000_000))
+        yield lambda: f"sqlite:///{folder / f'corpus{next(counter)}.db'}"
+        return
+    with _postgres_schemas() as new_schema:
+        yield new_schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

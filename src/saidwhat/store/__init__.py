@@ -6,9 +6,11 @@ This package owns everything persistent. One module per concern:
 * :mod:`~saidwhat.store.migrations` - versioned steps that create and upgrade them;
 * :mod:`~saidwhat.store.database` - opening a store from a URL, connection settings;
 * :mod:`~saidwhat.store.neardup` - MinHash LSH detection of republished wire copy;
-* :mod:`~saidwhat.store.ingest` - the ingestion loop: read, dedupe, extract, write.
+* :mod:`~saidwhat.store.ingest` - the ingestion loop: read, dedupe, extract, write;
+* :mod:`~saidwhat.store.search` - full-text search (FTS5 / ``tsvector``), its query language;
+* :mod:`~saidwhat.store.export` - one row per attribution as CSV, JSON lines or Parquet.
 
-Layers above (search, export, the web app) read the store through these models and never
+Layers above (the command line, the web app) read the store through these models and never
 write SQL by hand outside this package.
 """
 

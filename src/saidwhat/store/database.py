@@ -151,16 +151,23 @@ class Store:
         self.close()
 
 
-def open_store(url: str | os.PathLike[str] | None = None, *, upgrade: bool = True) -> Store:
+def open_store(
+    url: str | os.PathLike[str] | None = None, *, upgrade: bool = True, create: bool = True
+) -> Store:
     """Open (creating if need be) the store at ``url`` and bring its schema up to date.
 
     ``upgrade=False`` opens it as it is (tests use this to build old-version databases).
-    Raises :class:`StoreError` when the database cannot be reached, and
-    :class:`~saidwhat.store.migrations.SchemaTooNewError` when it is newer than this code.
+    ``create=False`` is for commands that only read a corpus (search, export): a mistyped
+    path must be reported, not answered with an empty store left behind in its place.
+    Raises :class:`StoreError` when the database cannot be reached or, with
+    ``create=False``, holds no store; :class:`~saidwhat.store.migrations.SchemaTooNewError`
+    when it is newer than this code.
     """
     from sqlalchemy.exc import SQLAlchemyError
 
     resolved = resolve_url(url)
+    if not create:
+        _require_sqlite_file(resolved)
     try:
         store = Store(_create_engine(resolved))
     except SQLAlchemyError as exc:  # a malformed URL or a missing driver
@@ -170,7 +177,13 @@ def open_store(url: str | os.PathLike[str] | None = None, *, upgrade: bool = Tru
     try:
         # Check first in a read transaction, so that opening an up-to-date store never
         # waits for another process's write lock.
-        if store.schema_version() != LATEST_VERSION:
+        version = store.schema_version()
+        if not create and version == 0:
+            raise StoreError(
+                f"E105: no saidwhat corpus in the database {store.display_url}: "
+                "store articles in it with `saidwhat ingest PATH --db URL` first"
+            )
+        if version != LATEST_VERSION:
             with store.begin_write() as connection:
                 migrate(connection)
     except SQLAlchemyError as exc:
@@ -182,6 +195,21 @@ def open_store(url: str | os.PathLike[str] | None = None, *, upgrade: bool = Tru
         store.close()
         raise
     return store
+
+
+def _require_sqlite_file(url: str) -> None:
+    """Raise :class:`StoreError` (E105) when ``url`` names a SQLite file that does not exist."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return
+    if not Path(database).expanduser().is_file():
+        raise StoreError(
+            f"E105: no database file {database}: store articles in it with "
+            f"`saidwhat ingest PATH --db {database}` first, or give --db the right path"
+        )
 
 
 def _first_line(exc: BaseException) -> str:

@@ -3,7 +3,9 @@
 This module owns how a database gets from whatever version it is at to the schema in
 :mod:`saidwhat.store.schema`. A corpus can take days to ingest, so a new release must
 upgrade it in place rather than ask for a re-ingest; and the same steps must run on SQLite
-and PostgreSQL, so they are written with SQLAlchemy Core, not dialect SQL.
+and PostgreSQL, so they are written with SQLAlchemy Core, not dialect SQL, except where
+the two databases have no common form (full-text indexes: step 3 has one list of
+statements per dialect).
 
 How it works:
 
@@ -244,10 +246,76 @@ def _v2_near_duplicates(connection: Connection) -> None:
     ).create(connection)
 
 
+# --- version 3: full-text search indexes -----------------------------------------------
+
+#: Frozen copy of the version-3 full-text objects (see ``schema.FULLTEXT_DDL`` for why each
+#: is as it is). SQLite: external-content FTS5 tables and the triggers that keep them in
+#: step with their tables; PostgreSQL: generated ``tsvector`` columns with GIN indexes.
+_V3_FTS5_TOKENIZE = "tokenize='unicode61 remove_diacritics 2'"
+_V3_SQLITE = (
+    "CREATE VIRTUAL TABLE attributions_fts USING fts5(content_text, speaker, "
+    f"speaker_as_written, content='attributions', content_rowid='id', {_V3_FTS5_TOKENIZE})",
+    "CREATE TRIGGER attributions_fts_insert AFTER INSERT ON attributions BEGIN "
+    "INSERT INTO attributions_fts(rowid, content_text, speaker, speaker_as_written) "
+    "VALUES (new.id, new.content_text, new.speaker, new.speaker_as_written); END",
+    "CREATE TRIGGER attributions_fts_delete AFTER DELETE ON attributions BEGIN "
+    "INSERT INTO attributions_fts(attributions_fts, rowid, content_text, speaker, "
+    "speaker_as_written) VALUES ('delete', old.id, old.content_text, old.speaker, "
+    "old.speaker_as_written); END",
+    "CREATE TRIGGER attributions_fts_update AFTER UPDATE OF id, content_text, speaker, "
+    "speaker_as_written ON attributions BEGIN "
+    "INSERT INTO attributions_fts(attributions_fts, rowid, content_text, speaker, "
+    "speaker_as_written) VALUES ('delete', old.id, old.content_text, old.speaker, "
+    "old.speaker_as_written); "
+    "INSERT INTO attributions_fts(rowid, content_text, speaker, speaker_as_written) "
+    "VALUES (new.id, new.content_text, new.speaker, new.speaker_as_written); END",
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(text, title, content='articles', "
+    f"content_rowid='id', {_V3_FTS5_TOKENIZE})",
+    "CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN "
+    "INSERT INTO articles_fts(rowid, text, title) VALUES (new.id, new.text, new.title); END",
+    "CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN "
+    "INSERT INTO articles_fts(articles_fts, rowid, text, title) "
+    "VALUES ('delete', old.id, old.text, old.title); END",
+    "CREATE TRIGGER articles_fts_update AFTER UPDATE OF id, text, title ON articles BEGIN "
+    "INSERT INTO articles_fts(articles_fts, rowid, text, title) "
+    "VALUES ('delete', old.id, old.text, old.title); "
+    "INSERT INTO articles_fts(rowid, text, title) VALUES (new.id, new.text, new.title); END",
+    # Index the rows stored before this step (read from the tables, through the triggers'
+    # column lists).
+    "INSERT INTO attributions_fts(attributions_fts) VALUES ('rebuild')",
+    "INSERT INTO articles_fts(articles_fts) VALUES ('rebuild')",
+)
+_V3_POSTGRESQL = (
+    # Adding a STORED generated column computes it for every existing row.
+    "ALTER TABLE attributions ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('simple'::regconfig, left(coalesce(content_text, ''), 500000)), "
+    "'A') || setweight(to_tsvector('simple'::regconfig, left(coalesce(speaker, '') || ' ' "
+    "|| coalesce(speaker_as_written, ''), 500000)), 'B')) STORED",
+    "CREATE INDEX ix_attributions_search_vector ON attributions USING gin (search_vector)",
+    "ALTER TABLE articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('simple'::regconfig, left(coalesce(title, ''), 500000)), 'A') "
+    "|| setweight(to_tsvector('simple'::regconfig, left(text, 500000)), 'B')) STORED",
+    "CREATE INDEX ix_articles_search_vector ON articles USING gin (search_vector)",
+)
+
+
+def _v3_full_text(connection: Connection) -> None:
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        statements = _V3_SQLITE
+    elif dialect == "postgresql":
+        statements = _V3_POSTGRESQL
+    else:  # pragma: no cover - open_store accepts other URLs, but only these two are tested
+        raise NotImplementedError(f"full-text search is not available on {dialect}")
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
 #: Every schema step, oldest first. Append only; never edit a released step.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, attributions, outlets, ingest runs and failures", _v1_core_tables),
     Migration(2, "near-duplicate links and MinHash signatures", _v2_near_duplicates),
+    Migration(3, "full-text search indexes (SQLite FTS5, PostgreSQL tsvector)", _v3_full_text),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

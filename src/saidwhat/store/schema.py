@@ -24,6 +24,10 @@ Choices that later layers rely on:
   ingest run, so results can be traced and re-extracted when the extractor improves.
 * Times are stored in UTC; ``published`` stays the ISO date string the source gave
   (``2022-12-01``), because sources differ in precision and a date is not an instant.
+* **Full-text indexes are part of the schema** (:data:`FULLTEXT_DDL`), though the models
+  cannot express them: SQLite FTS5 tables kept in step by triggers, PostgreSQL ``tsvector``
+  columns computed by the database. They are attached to :data:`Base.metadata`, so
+  ``create_all`` builds them like the migrations do, and the same test compares them.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Boolean,
     DateTime,
@@ -42,6 +47,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -195,3 +201,87 @@ class MinHashSignature(Base):
     )
     scheme: Mapped[str] = mapped_column(String(SCHEME_LENGTH))
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# --- full-text search ------------------------------------------------------------------
+#
+# Neither database's full-text index can be declared on a SQLAlchemy model, so the objects
+# are written here as DDL and attached to ``Base.metadata`` (``create_all`` runs them after
+# the tables). Migration step 3 creates the same objects from its own frozen copy.
+
+#: FTS5 tables on SQLite: "external content" tables, which index the rows of ``attributions``
+#: and ``articles`` without storing a second copy of their text. Column 0 of each is the one
+#: snippets are cut from. ``remove_diacritics 2`` makes "Zelenskiy" find "Zelénskiy".
+ATTRIBUTIONS_FTS = "attributions_fts"
+ATTRIBUTIONS_FTS_COLUMNS = ("content_text", "speaker", "speaker_as_written")
+ARTICLES_FTS = "articles_fts"
+ARTICLES_FTS_COLUMNS = ("text", "title")
+FTS5_TOKENIZER = "unicode61 remove_diacritics 2"
+
+#: PostgreSQL: a ``tsvector`` column computed by the database (``GENERATED ... STORED``, so no
+#: trigger can be forgotten) with a GIN index, on both tables. The ``simple`` configuration
+#: lower-cases and does not stem or drop stop words, so a query finds on PostgreSQL what it
+#: finds in SQLite's FTS5 (prefix queries, ``negotiat*``, cover word forms on both).
+SEARCH_VECTOR = "search_vector"
+PG_TEXT_SEARCH_CONFIG = "simple"
+#: Characters of one text PostgreSQL indexes: a ``tsvector`` is limited to 1 MB, which a
+#: pathological 10 MB article of distinct words would exceed and so fail to store. Half a
+#: million characters is about 80,000 words, far beyond any news article.
+PG_INDEXED_CHARS = 500_000
+
+
+def _fts5_ddl(fts: str, table: str, columns: tuple[str, ...]) -> list[str]:
+    """An external-content FTS5 table over ``table`` and the triggers that keep it in step."""
+    listed = ", ".join(columns)
+    new = ", ".join(f"new.{column}" for column in columns)
+    old = ", ".join(f"old.{column}" for column in columns)
+    delete = f"INSERT INTO {fts}({fts}, rowid, {listed}) VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO {fts}(rowid, {listed}) VALUES (new.id, {new});"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({listed}, content='{table}', "
+        f"content_rowid='id', tokenize='{FTS5_TOKENIZER}')",
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF id, {listed} ON {table} "
+        f"BEGIN {delete} {insert} END",
+    ]
+
+
+def _tsvector_ddl(table: str, weighted: dict[str, str]) -> list[str]:
+    """A generated ``tsvector`` column over ``table``'s text columns, and its GIN index.
+
+    ``weighted`` maps each weight (A is the strongest in ``ts_rank``) to a text expression.
+    """
+    vector = " || ".join(
+        f"setweight(to_tsvector('{PG_TEXT_SEARCH_CONFIG}'::regconfig, "
+        f"left({expression}, {PG_INDEXED_CHARS})), '{weight}')"
+        for weight, expression in weighted.items()
+    )
+    return [
+        f"ALTER TABLE {table} ADD COLUMN {SEARCH_VECTOR} tsvector "
+        f"GENERATED ALWAYS AS ({vector}) STORED",
+        f"CREATE INDEX ix_{table}_{SEARCH_VECTOR} ON {table} USING gin ({SEARCH_VECTOR})",
+    ]
+
+
+#: The full-text objects of each dialect, in the order they are created.
+FULLTEXT_DDL: dict[str, list[str]] = {
+    "sqlite": [
+        *_fts5_ddl(ATTRIBUTIONS_FTS, "attributions", ATTRIBUTIONS_FTS_COLUMNS),
+        *_fts5_ddl(ARTICLES_FTS, "articles", ARTICLES_FTS_COLUMNS),
+    ],
+    "postgresql": [
+        *_tsvector_ddl(
+            "attributions",
+            {
+                "A": "coalesce(content_text, '')",
+                "B": "coalesce(speaker, '') || ' ' || coalesce(speaker_as_written, '')",
+            },
+        ),
+        *_tsvector_ddl("articles", {"A": "coalesce(title, '')", "B": "text"}),
+    ],
+}
+
+for _dialect, _statements in FULLTEXT_DDL.items():
+    for _statement in _statements:
+        event.listen(Base.metadata, "after_create", DDL(_statement).execute_if(dialect=_dialect))
