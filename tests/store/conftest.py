@@ -94,3 +94,29 @@ def new_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[]
 def store_url(new_store_url: Callable[[], str]) -> str:
     """The URL of one new, empty database (SQLite file or PostgreSQL schema)."""
     return new_store_url()
+
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "examples"
+
+
+@pytest.fixture(scope="module")
+def examples_url(module_store_url: Callable[[], str]) -> str:
+    """A store holding the two example articles (ingested once per database and module)."""
+    from saidwhat.store import ingest, open_store
+
+    if not (EXAMPLES / "articles.jsonl").is_file():
+        pytest.skip("shared example articles not present")
+    url = module_store_url()
+    with open_store(url) as store:
+        summary = ingest(store, [EXAMPLES / "articles.jsonl"])
+    assert (summary.ingested, summary.failed) == (2, 0)
+    return url
+
+
+@pytest.fixture
+def examples(examples_url: str) -> Iterator[object]:
+    """An open store on the example articles."""
+    from saidwhat.store import open_store
+
+    with open_store(examples_url) as store:
+        yield store

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from typer.testing import CliRunner
 
 from saidwhat.cli import app
 from saidwhat.model import Article
-from saidwhat.store import Store, ingest, ingest_items, open_store
+from saidwhat.store import Store, ingest_items, open_store
 from saidwhat.store.export import (
     COLUMNS,
     SPAN_COLUMNS,
@@ -36,24 +35,6 @@ from saidwhat.store.schema import Outlet, StoredArticle, StoredAttribution
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "examples"
 NAMES = [column.name for column in COLUMNS]
-
-
-@pytest.fixture(scope="module")
-def examples_url(module_store_url: Callable[[], str]) -> str:
-    """A store holding the two example articles (ingested once per database)."""
-    if not (EXAMPLES / "articles.jsonl").is_file():
-        pytest.skip("shared example articles not present")
-    url = module_store_url()
-    with open_store(url) as store:
-        summary = ingest(store, [EXAMPLES / "articles.jsonl"])
-    assert (summary.ingested, summary.failed) == (2, 0)
-    return url
-
-
-@pytest.fixture
-def examples(examples_url: str) -> Iterator[Store]:
-    with open_store(examples_url) as store:
-        yield store
 
 
 def _stored(store: Store) -> dict[int, dict[str, Any]]:

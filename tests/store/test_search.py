@@ -8,7 +8,6 @@ both. The example articles are ingested once per database for the read-only test
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from typer.testing import CliRunner
 
 from saidwhat.cli import app
 from saidwhat.model import Article
-from saidwhat.store import Store, ingest, ingest_items, open_store
+from saidwhat.store import Store, ingest_items, open_store
 from saidwhat.store.schema import StoredArticle, StoredAttribution
 from saidwhat.store.search import (
     MARK_END,
@@ -41,24 +40,6 @@ PRESS_CONFERENCE = "milley-press-conference-2022-11-17"
 needs_examples = pytest.mark.skipif(
     not (EXAMPLES / "articles.jsonl").is_file(), reason="shared example articles not present"
 )
-
-
-@pytest.fixture(scope="module")
-def examples_url(module_store_url: Callable[[], str]) -> str:
-    """A store holding the two example articles (ingested once per database)."""
-    if not (EXAMPLES / "articles.jsonl").is_file():
-        pytest.skip("shared example articles not present")
-    url = module_store_url()
-    with open_store(url) as store:
-        summary = ingest(store, [EXAMPLES / "articles.jsonl"])
-    assert (summary.ingested, summary.failed) == (2, 0)
-    return url
-
-
-@pytest.fixture
-def examples(examples_url: str) -> Store:
-    with open_store(examples_url) as store:
-        yield store
 
 
 def _matched(hit: SearchHit) -> list[str]:
