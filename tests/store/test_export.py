@@ -33,7 +33,6 @@ from saidwhat.store.export import (
 )
 from saidwhat.store.schema import Outlet, StoredArticle, StoredAttribution
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "examples"
 NAMES = [column.name for column in COLUMNS]
 
 
