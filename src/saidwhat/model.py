@@ -86,14 +86,6 @@ class Attribution:
         }
 
 
-@dataclass(slots=True)
-class ArticleResult:
-    """The attributions found in one article."""
-
-    article: Article
-    attributions: list[Attribution] = field(default_factory=list)
-
-
 def span_text(text: str, span: Span, joiner: str = " … ") -> str:
     """Render a possibly discontinuous span for people to read."""
     return joiner.join(text[s:e] for s, e in span)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from saidwhat.model import Attribution
@@ -119,18 +119,13 @@ def _parse_explicit(expression: str, base: date) -> date | None:
 
     settings = {
         "PREFER_DATES_FROM": "past",
-        "RELATIVE_BASE": _as_datetime(base),
+        # End of the base day, so that a date on the day itself still counts as "past".
+        "RELATIVE_BASE": datetime(base.year, base.month, base.day, 23, 59),
         "PREFER_DAY_OF_MONTH": "first",
         "DATE_ORDER": "DMY",
     }
     parsed = dateparser.parse(expression, languages=["en"], settings=settings)
     return parsed.date() if parsed else None
-
-
-def _as_datetime(day: date):  # noqa: ANN202 - datetime import kept local to the parser
-    from datetime import datetime
-
-    return datetime(day.year, day.month, day.day, 23, 59)
 
 
 def _weekday(expression: str, published: date) -> date:

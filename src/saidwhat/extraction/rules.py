@@ -753,7 +753,7 @@ def _frame(doc: Doc, anchors: Span, text: str) -> Span:
 def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attribution]:
     """All attributions in a parsed document, in text order, speakers as written."""
     extractor = _Extractor(doc, quotes)
-    text = doc.text
+    text = extractor.text  # Doc.text is rebuilt on every access: reuse the extractor's copy
     results = []
     for item in _dedupe(extractor.run()):
         cue = item.cue_span or _trim(text, _token_range(item.cue_tokens))

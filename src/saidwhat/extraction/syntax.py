@@ -24,9 +24,6 @@ _TAG_TO_POS = {
     "RBR": "ADV", "RBS": "ADV", "WRB": "ADV", "TO": "PART", "POS": "PART", "UH": "INTJ",
     "SYM": "SYM", "$": "SYM", "_SP": "SPACE", "FW": "X", "LS": "X", "ADD": "X", "XX": "X",
 }  # fmt: skip
-_AUX_LEMMAS = frozenset({"be", "have", "do", "will", "would", "shall", "should", "can", "could",
-                         "may", "might", "must"})  # fmt: skip
-
 #: Words that make a run of proper nouns an organisation rather than a person.
 _ORG_WORD_LIST = """house party department times post news committee council university association
     agency bank inc corp company group press network union court senate congress army navy
