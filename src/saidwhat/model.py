@@ -66,6 +66,9 @@ class Attribution:
     said_on_precision: str | None = None
     #: How ``said_on`` was found: "explicit", "relative", "event" or "publication" (fallback).
     said_on_basis: str | None = None
+    #: The canonical speaker across articles ("mark-milley"), set by
+    #: :mod:`saidwhat.resolve.speakers`; None for a source that names nobody ("he" unresolved).
+    speaker_id: str | None = None
 
     def to_json(self) -> dict:
         """The public JSONL shape (other tools score it: keep keys and types stable)."""
@@ -75,6 +78,7 @@ class Attribution:
             "content": [[s, e] for s, e in self.content],
             "kind": self.kind,
             "speaker": self.resolved_speaker or self.speaker,
+            "speaker_id": self.speaker_id,
             "speaker_as_written": self.speaker,
             "confidence": round(self.confidence, 3),
             "role": self.role,

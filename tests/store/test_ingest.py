@@ -140,6 +140,7 @@ def test_examples_are_stored_once_with_every_field(store_url: str) -> None:
                 "said_on": row.said_on,
                 "said_on_precision": row.said_on_precision,
                 "said_on_basis": row.said_on_basis,
+                "speaker_id": row.speaker_id,
             }
             assert as_stored == attribution.to_json(), key
             assert row.speaker_spans == [list(pair) for pair in attribution.speaker_span]

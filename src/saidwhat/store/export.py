@@ -31,7 +31,7 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import aliased
 
 from saidwhat.store.database import Store
-from saidwhat.store.schema import Outlet, StoredArticle, StoredAttribution
+from saidwhat.store.schema import Outlet, SpeakerRecord, StoredArticle, StoredAttribution
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -82,6 +82,8 @@ COLUMNS: tuple[_Column, ...] = (
     _Column("position", "int32", "the attribution's index among its article's attributions"),
     _Column("kind", "string", "direct, indirect or mixed"),
     _Column("speaker", "string", "the speaker resolved in the article, else as written"),
+    _Column("speaker_id", "string", "the canonical speaker across the corpus (saidwhat speakers)"),
+    _Column("speaker_name", "string", "the canonical speaker's name across the corpus"),
     _Column("speaker_as_written", "string", "the source's words in the article"),
     _Column("role", "string", "the speaker's role or description in the article"),
     _Column("anonymous", "bool", "true for unnamed sources"),
@@ -123,6 +125,7 @@ def _query(spans_as_text: bool = False) -> Any:
         "published": article.published,
         "author": article.author,
         "near_duplicate_of": original.key,
+        "speaker_name": SpeakerRecord.name,
         "source_path": article.source_path,
         "ingested_at": article.ingested_at,
         "extractor_version": article.extractor_version,
@@ -140,6 +143,7 @@ def _query(spans_as_text: bool = False) -> Any:
         .join_from(attribution, article, article.id == attribution.article_id)
         .outerjoin(Outlet, Outlet.id == article.outlet_id)
         .outerjoin(original, original.id == article.near_duplicate_of)
+        .outerjoin(SpeakerRecord, SpeakerRecord.id == attribution.speaker_id)
         .order_by(article.id, attribution.position)
     )
 

@@ -49,6 +49,7 @@ from saidwhat.store.schema import (
     StoredArticle,
     StoredAttribution,
 )
+from saidwhat.store.speakers import refresh_speakers
 
 __all__ = [
     "STORED_ATTRIBUTION_FIELDS",
@@ -178,8 +179,10 @@ class _Ingester:
                     self._fail(ReadFailure(article.source_path or entry.key, problem))
                 else:
                     self._store(entry, result)
-        self.summary.seconds = time.perf_counter() - started
         self._finish_run()
+        # Corpus-level: the new names can change who older mentions resolve to.
+        refresh_speakers(self.store)
+        self.summary.seconds = time.perf_counter() - started
         return self.summary
 
     def _readable(self, items: Iterable[Article | ReadFailure]) -> Iterator[Article]:
@@ -467,6 +470,7 @@ STORED_ATTRIBUTION_FIELDS: dict[str, tuple[str, ...]] = {
     "said_on": ("said_on",),
     "said_on_precision": ("said_on_precision",),
     "said_on_basis": ("said_on_basis",),
+    "speaker_id": ("speaker_id",),
 }
 
 
@@ -498,6 +502,7 @@ def _attribution_rows(
             "said_on": attribution.said_on,
             "said_on_precision": attribution.said_on_precision,
             "said_on_basis": attribution.said_on_basis,
+            "speaker_id": attribution.speaker_id,
             "source_text": span_text(text, attribution.source),
             "cue_text": span_text(text, attribution.cue),
             "content_text": span_text(text, attribution.content),

@@ -311,11 +311,45 @@ def _v3_full_text(connection: Connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+# --- version 4: canonical speakers ----------------------------------------------------
+
+
+def _v4_speakers(connection: Connection) -> None:
+    add_column(connection, "attributions", Column("speaker_id", Text, nullable=True))
+    metadata = MetaData()
+    attributions = Table(
+        "attributions",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("speaker_id", Text),
+    )
+    Index("ix_attributions_speaker_id", attributions.c.speaker_id).create(connection)
+    Table(
+        "speakers",
+        metadata,
+        Column("id", Text, primary_key=True),
+        Column("name", Text, nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("aliases", _json(), nullable=False),
+    ).create(connection)
+    Table(
+        "speaker_rules",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("action", String(16), nullable=False),
+        Column("name", Text, nullable=False),
+        Column("target", Text),
+        Column("source", Text),
+        Column("added_at", DateTime(timezone=True), nullable=False),
+    ).create(connection)
+
+
 #: Every schema step, oldest first. Append only; never edit a released step.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, attributions, outlets, ingest runs and failures", _v1_core_tables),
     Migration(2, "near-duplicate links and MinHash signatures", _v2_near_duplicates),
     Migration(3, "full-text search indexes (SQLite FTS5, PostgreSQL tsvector)", _v3_full_text),
+    Migration(4, "canonical speakers, alias rules and attributions.speaker_id", _v4_speakers),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

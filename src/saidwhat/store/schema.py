@@ -140,6 +140,7 @@ class StoredAttribution(Base):
         UniqueConstraint("article_id", "position", name="uq_attributions_article_position"),
         Index("ix_attributions_speaker", "speaker"),
         Index("ix_attributions_said_on", "said_on"),
+        Index("ix_attributions_speaker_id", "speaker_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -169,9 +170,44 @@ class StoredAttribution(Base):
     said_on_precision: Mapped[str | None] = mapped_column(String(LABEL_LENGTH))
     #: How ``said_on`` was found: "explicit", "relative", "event" or "publication".
     said_on_basis: Mapped[str | None] = mapped_column(String(LABEL_LENGTH))
+    #: The canonical speaker across the corpus (``speakers.id``), kept up to date by
+    #: :func:`saidwhat.store.speakers.refresh_speakers`; NULL when the source names nobody.
+    speaker_id: Mapped[str | None] = mapped_column(Text)
     source_text: Mapped[str] = mapped_column(Text)
     cue_text: Mapped[str] = mapped_column(Text)
     content_text: Mapped[str] = mapped_column(Text)
+
+
+class SpeakerRecord(Base):
+    """One canonical speaker, as last resolved over the whole corpus.
+
+    Derived data: rebuilt from the attributions' names and :class:`SpeakerRule` rows by
+    :func:`saidwhat.store.speakers.refresh_speakers`, never edited by hand (edit the
+    rules instead, so the correction survives the next rebuild).
+    """
+
+    __tablename__ = "speakers"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    #: "person", "organisation", "group" or "anonymous".
+    kind: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+    #: Names as stored -> statements under that name.
+    aliases: Mapped[dict[str, int]] = mapped_column(JsonType)
+
+
+class SpeakerRule(Base):
+    """A user's correction from an alias file: merge, split or rename, in order added."""
+
+    __tablename__ = "speaker_rules"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(LABEL_LENGTH))
+    name: Mapped[str] = mapped_column(Text)
+    target: Mapped[str | None] = mapped_column(Text)
+    #: The alias file the rule came from, for the record.
+    source: Mapped[str | None] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class IngestFailure(Base):

@@ -60,6 +60,7 @@ from saidwhat.store.schema import (
     PG_TEXT_SEARCH_CONFIG,
     SEARCH_VECTOR,
     Outlet,
+    SpeakerRecord,
     StoredArticle,
     StoredAttribution,
 )
@@ -346,7 +347,9 @@ def validate_date(value: str, name: str) -> str:
     return value
 
 
-def _date_filters(when: ColumnElement[Any], since: str | None, until: str | None) -> list[Any]:
+def date_overlap_filters(
+    when: ColumnElement[Any], since: str | None, until: str | None
+) -> list[Any]:
     """Keep rows whose date, a period at its precision, overlaps [since, until].
 
     ISO dates sort as strings, and comparing on the shorter of the two lengths treats
@@ -361,6 +364,21 @@ def _date_filters(when: ColumnElement[Any], since: str | None, until: str | None
 
 
 # --- results ----------------------------------------------------------------------------
+
+
+#: The hit fields that describe a statement, absent from article hits.
+_STATEMENT_FIELDS = (
+    "attribution_id",
+    "said_on",
+    "said_on_precision",
+    "speaker",
+    "speaker_id",
+    "speaker_as_written",
+    "role",
+    "anonymous",
+    "via",
+    "kind",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,6 +404,11 @@ class SearchHit:
     speaker: str | None = None
     speaker_as_written: str | None = None
     kind: str | None = None
+    speaker_id: str | None = None
+    role: str | None = None
+    anonymous: bool | None = None
+    via: str | None = None
+    said_on_precision: str | None = None
 
     @property
     def date(self) -> str | None:
@@ -402,15 +425,20 @@ class SearchHit:
             "outlet": self.outlet,
             "published": self.published,
             "said_on": self.said_on,
+            "said_on_precision": self.said_on_precision,
             "speaker": self.speaker,
+            "speaker_id": self.speaker_id,
             "speaker_as_written": self.speaker_as_written,
+            "role": self.role,
+            "anonymous": self.anonymous,
+            "via": self.via,
             "kind": self.kind,
             "snippet": self.snippet,
             "highlights": [[start, end] for start, end in self.highlights],
             "score": round(self.score, 6),
         }
         if self.scope == "articles":
-            for name in ("attribution_id", "said_on", "speaker", "speaker_as_written", "kind"):
+            for name in _STATEMENT_FIELDS:
                 del record[name]
         return record
 
@@ -484,6 +512,35 @@ def _check_arguments(
     return since, until
 
 
+@dataclass(frozen=True, slots=True)
+class StatementFilters:
+    """Filters on who said it and how it reached the article, beyond the basic ones."""
+
+    #: The canonical speaker (set when ``speaker`` names one exactly; see :func:`search`).
+    speaker_id: str | None = None
+    #: True: unnamed sources only; False: named ones only.
+    anonymous: bool | None = None
+    #: Words in the speaker's role as the article gives it ("Defense Secretary").
+    role: str | None = None
+    #: Words in the intermediary's name ("Washington Post").
+    via: str | None = None
+
+
+def canonical_speaker_id(connection: Connection, speaker: str) -> str | None:
+    """The id of the canonical speaker ``speaker`` names exactly: an id or a canonical name.
+
+    Searching "Donald Trump" then finds his statements under every name ("Trump", "he")
+    and not Donald Trump Jr.'s; a partial name ("Milley") falls back to matching names.
+    """
+    wanted = speaker.strip()
+    return connection.execute(
+        select(SpeakerRecord.id)
+        .where(or_(SpeakerRecord.id == wanted, func.lower(SpeakerRecord.name) == wanted.lower()))
+        .order_by(SpeakerRecord.id != wanted)
+        .limit(1)
+    ).scalar()
+
+
 def search(
     store: Store,
     query: str,
@@ -493,6 +550,9 @@ def search(
     since: str | None = None,
     until: str | None = None,
     kind: str | None = None,
+    anonymous: bool | None = None,
+    role: str | None = None,
+    via: str | None = None,
     limit: int = 50,
     scope: Scope = "attributions",
 ) -> list[SearchHit]:
@@ -500,7 +560,9 @@ def search(
 
     With ``scope="articles"`` the query runs over article titles and texts; ``since`` and
     ``until`` then compare the publication date, and ``speaker`` / ``kind`` keep articles
-    holding at least one attribution by that speaker / of that kind.
+    holding at least one attribution by that speaker / of that kind. ``speaker`` is a
+    canonical speaker's id or name (every statement resolved to them, under any alias),
+    else words of the speaker's name as stored.
 
     Raises :class:`QueryError` for a malformed query and :class:`SearchError` for a bad
     filter, both with a message meant for the user.
@@ -513,9 +575,13 @@ def search(
     if not postgres and store.dialect != "sqlite":
         raise SearchError(f"full-text search needs SQLite or PostgreSQL, not {store.dialect}")
     plan = _Plan(scope, postgres, to_tsquery(parsed) if postgres else to_fts5(parsed))
-    conditions = plan.filters(speaker, outlet, since, until, kind)
+    role = role.strip() if role and role.strip() else None
+    via = via.strip() if via and via.strip() else None
     try:
         with store.begin_read() as connection:
+            speaker_id = canonical_speaker_id(connection, speaker) if speaker else None
+            details = StatementFilters(speaker_id, anonymous, role, via)
+            conditions = plan.filters(speaker, outlet, since, until, kind, details)
             if conditions:
                 ranking = plan.ranking(conditions, limit, outlet is not None)
                 ranked = connection.execute(ranking).all()
@@ -600,11 +666,14 @@ class _Plan:
         since: str | None,
         until: str | None,
         kind: str | None,
+        details: StatementFilters,
     ) -> list[Any]:
         attributions = self.attributions
         conditions: list[Any] = []
         by_attribution: list[Any] = []
-        if speaker is not None:
+        if details.speaker_id is not None:
+            by_attribution.append(attributions.c.speaker_id == details.speaker_id)
+        elif speaker is not None:
             by_attribution.append(
                 or_(
                     attributions.c.speaker.icontains(speaker, autoescape=True),
@@ -613,6 +682,12 @@ class _Plan:
             )
         if kind is not None:
             by_attribution.append(attributions.c.kind == kind)
+        if details.anonymous is not None:
+            by_attribution.append(attributions.c.anonymous.is_(details.anonymous))
+        if details.role is not None:
+            by_attribution.append(attributions.c.role.icontains(details.role, autoescape=True))
+        if details.via is not None:
+            by_attribution.append(attributions.c.via.icontains(details.via, autoescape=True))
         if by_attribution and self.scope == "articles":
             conditions.append(
                 exists().where(attributions.c.article_id == self.articles.c.id, *by_attribution)
@@ -621,7 +696,7 @@ class _Plan:
             conditions += by_attribution
         if outlet is not None:
             conditions.append(self.outlets.c.name.icontains(outlet, autoescape=True))
-        conditions += _date_filters(self.when, since, until)
+        conditions += date_overlap_filters(self.when, since, until)
         return conditions
 
     def ranking(self, conditions: list[Any], limit: int, with_outlets: bool) -> Any:
@@ -707,6 +782,11 @@ class _Plan:
                 attributions.c.speaker,
                 attributions.c.speaker_as_written,
                 attributions.c.kind,
+                attributions.c.speaker_id,
+                attributions.c.role,
+                attributions.c.anonymous,
+                attributions.c.via,
+                attributions.c.said_on_precision,
             ]
         if self.postgres:
             # ts_headline does not mark where it cut: compare with the text (see _marked).
@@ -743,4 +823,9 @@ class _Plan:
             speaker=row.speaker,
             speaker_as_written=row.speaker_as_written,
             kind=row.kind,
+            speaker_id=row.speaker_id,
+            role=row.role,
+            anonymous=row.anonymous,
+            via=row.via,
+            said_on_precision=row.said_on_precision,
         )
