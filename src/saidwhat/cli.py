@@ -40,6 +40,7 @@ from saidwhat.model import Article, Attribution, span_text
 if TYPE_CHECKING:
     from rich.progress import ProgressColumn, Task
 
+    from saidwhat.resolve import AliasRules
     from saidwhat.store import Store
     from saidwhat.store.ingest import IngestSummary
     from saidwhat.store.search import SearchHit
@@ -147,6 +148,25 @@ def _silence_broken_pipe() -> None:
         pass
 
 
+_ALIASES_HELP = (
+    "Alias file correcting speaker resolution (YAML or CSV: merge, split, rename; see "
+    "'saidwhat speakers --help')."
+)
+
+
+def _load_aliases(path: Path | None) -> AliasRules | None:
+    """The rules in ``path``; exit 2 naming the file and the problem if it cannot be used."""
+    if path is None:
+        return None
+    from saidwhat.resolve import AliasFileError, load_alias_file
+
+    try:
+        return load_alias_file(path)
+    except AliasFileError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(EXIT_CANNOT_RUN) from None
+
+
 _EXTRACT_HELP = (
     "Find who said what in news articles.\n\n"
     "Exit status: 0 when every input was read; 1 when some file or line could not be (the "
@@ -184,10 +204,17 @@ def extract(
             show_default=False,
         ),
     ] = None,
+    aliases: Annotated[
+        Path | None,
+        typer.Option("--aliases", metavar="FILE", help=_ALIASES_HELP, show_default=False),
+    ] = None,
 ) -> None:
     """Find who said what in news articles (user-facing help: ``_EXTRACT_HELP``)."""
     from saidwhat.extraction.pipeline import ModelNotInstalledError, load_nlp
+    from saidwhat.resolve.speakers import assign_speaker_ids
     from saidwhat.sources import iter_articles
+
+    rules = _load_aliases(aliases)
 
     try:
         load_nlp()  # fail before reading anything, not after the first batch
@@ -227,6 +254,8 @@ def extract(
                     failed_paths.add(article.source_path or article.id)
                     _err(f"error: {problem}")
                     continue
+                if rules:
+                    assign_speaker_ids(result, rules)
                 n_articles += 1
                 n_attributions += len(result)
                 if jsonl:
@@ -415,6 +444,15 @@ def ingest_command(
             show_default=False,
         ),
     ] = None,
+    aliases: Annotated[
+        Path | None,
+        typer.Option(
+            "--aliases",
+            metavar="FILE",
+            help=_ALIASES_HELP + " Saved in the database: every later command applies it.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Store articles and their attributions (user-facing help: ``_INGEST_HELP``)."""
     from rich.progress import Progress
@@ -425,6 +463,7 @@ def ingest_command(
     from saidwhat.store import SchemaTooNewError, StoreError, open_store
     from saidwhat.store.ingest import ingest
 
+    rules = _load_aliases(aliases)
     try:
         load_nlp()  # fail before touching the database, not after the first batch
     except ModelNotInstalledError as exc:
@@ -435,6 +474,10 @@ def ingest_command(
     except (StoreError, SchemaTooNewError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(EXIT_CANNOT_RUN) from None
+    if rules:
+        from saidwhat.store.speakers import add_rules
+
+        add_rules(store, rules, source=str(aliases))
 
     stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     with store, Progress(*_ingest_progress_columns(), console=stderr, transient=True) as bar:
@@ -593,8 +636,35 @@ def search_command(
         str | None,
         typer.Option(
             "--speaker",
-            help="Only statements whose speaker (as resolved, or as written) contains this, "
-            'ignoring case ("Milley"). With --articles: articles quoting such a speaker.',
+            help="Only statements by this speaker: a canonical speaker's id or name "
+            '("mark-milley", "Mark Milley": every statement resolved to them, under any '
+            "name), else statements whose speaker's name contains this, ignoring case "
+            '("Milley"). With --articles: articles quoting such a speaker.',
+            show_default=False,
+        ),
+    ] = None,
+    anonymous: Annotated[
+        bool | None,
+        typer.Option(
+            "--anonymous/--named",
+            help="Only unnamed sources (a US official, critics), or only named ones.",
+            show_default=False,
+        ),
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option(
+            "--role",
+            help='Only speakers whose role in the article contains this ("Secretary").',
+            show_default=False,
+        ),
+    ] = None,
+    via: Annotated[
+        str | None,
+        typer.Option(
+            "--via",
+            help="Only statements reported through an intermediary whose name contains this "
+            '("New York Times reported that Milley said ...").',
             show_default=False,
         ),
     ] = None,
@@ -671,6 +741,9 @@ def search_command(
                 since=since,
                 until=until,
                 kind=kind.value if kind else None,
+                anonymous=anonymous,
+                role=role,
+                via=via,
                 limit=limit,
                 scope="articles" if articles else "attributions",
             )
@@ -807,3 +880,7 @@ def version() -> None:
 
 if __name__ == "__main__":  # pragma: no cover - `python -m saidwhat.cli`
     app()
+
+
+# Commands that live in their own modules register themselves on ``app``.
+from saidwhat import cli_speakers  # noqa: E402, F401

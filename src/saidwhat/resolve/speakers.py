@@ -105,12 +105,20 @@ class SpeakerDirectory:
         for speaker in self.speakers.values():
             if fold(speaker.name) == folded or any(fold(a) == folded for a in speaker.aliases):
                 return speaker
-        key = name_key(query)
-        if key is not None:
-            speaker = self.speakers.get(_key_id(key))
-            if speaker is not None:
-                return speaker
-        return None
+        key = name_key(query if not query.islower() else query.title())
+        if key is None:
+            return None
+        speaker = self.speakers.get(_key_id(key))
+        if speaker is None and key.surname_only:  # "General Milley": the one Milley, if one
+            namesakes = [
+                s
+                for s in self.speakers.values()
+                if s.kind == "person"
+                and (other := name_key(s.name)) is not None
+                and other.parts[1:] == key.parts[1:]
+            ]
+            speaker = namesakes[0] if len(namesakes) == 1 else None
+        return speaker
 
     @classmethod
     def build(

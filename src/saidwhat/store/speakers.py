@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from saidwhat.resolve.aliases import AliasRules
+from saidwhat.resolve.names import name_key
 from saidwhat.resolve.speakers import SpeakerDirectory
 from saidwhat.store.database import Store
 from saidwhat.store.schema import (
@@ -28,6 +29,8 @@ from saidwhat.store.schema import (
     StoredAttribution,
 )
 
+#: Sources that are not names, left out of a speaker's names as written.
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "who", "which", "that"})
 #: Roles shown per speaker in listings: the most frequent ones.
 TOP_ROLES = 3
 
@@ -129,7 +132,7 @@ def stored_directory(store: Store) -> SpeakerDirectory:
 
     directory = SpeakerDirectory()
     with store.begin_read() as connection:
-        for row in connection.execute(select(SpeakerRecord)).scalars():
+        for row in connection.execute(select(SpeakerRecord.__table__)):
             directory.speakers[row.id] = Speaker(row.id, row.name, row.kind, Counter(row.aliases))
     return directory
 
@@ -192,7 +195,7 @@ def list_speakers(
     outlets = Outlet.__table__
     when = func.coalesce(attributions.c.said_on, articles.c.published)
     with store.begin_read() as connection:
-        records = {row.id: row for row in connection.execute(select(SpeakerRecord)).scalars()}
+        records = {row.id: row for row in connection.execute(select(SpeakerRecord.__table__))}
         per_outlet = connection.execute(
             select(
                 attributions.c.speaker_id,
@@ -205,11 +208,25 @@ def list_speakers(
             .where(attributions.c.speaker_id.is_not(None))
             .group_by(attributions.c.speaker_id, outlets.c.name)
         ).all()
+        written = connection.execute(
+            select(attributions.c.speaker_id, attributions.c.speaker_as_written, func.count())
+            .where(
+                attributions.c.speaker_id.is_not(None),
+                attributions.c.speaker_as_written.is_not(None),
+            )
+            .group_by(attributions.c.speaker_id, attributions.c.speaker_as_written)
+        ).all()
         roles = connection.execute(
             select(attributions.c.speaker_id, attributions.c.role, func.count().label("n"))
             .where(attributions.c.speaker_id.is_not(None), attributions.c.role.is_not(None))
             .group_by(attributions.c.speaker_id, attributions.c.role)
         ).all()
+    # The names as written; pronouns and descriptions are left out: they say nothing
+    # about who the speaker is. Resolved names come first, then the written forms.
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for speaker_id, as_written, count in written:
+        if as_written.casefold() not in _PRONOUNS and name_key(as_written) is not None:
+            names[speaker_id][as_written] += count
     role_counts: dict[str, Counter[str]] = defaultdict(Counter)
     for row in roles:
         role_counts[row.speaker_id][row.role] += row.n
@@ -224,8 +241,13 @@ def list_speakers(
                 id=record.id,
                 name=record.name,
                 kind=record.kind,
-                aliases=[a for a, _ in Counter(record.aliases).most_common()],
-                roles=[r for r, _ in role_counts[record.id].most_common(TOP_ROLES)],
+                aliases=list(
+                    dict.fromkeys(
+                        [a for a, _ in Counter(record.aliases).most_common()]
+                        + [a for a, _ in names[record.id].most_common()]
+                    )
+                ),
+                roles=_top_roles(role_counts[record.id]),
                 statements=0,
                 outlets=[],
                 first_said=None,
@@ -242,6 +264,12 @@ def list_speakers(
         summary.outlets = sorted(summary.by_outlet, key=lambda o: (-summary.by_outlet[o], o))
     result.sort(key=lambda s: (-s.statements, s.name.casefold(), s.id))
     return result[:limit] if limit is not None else result
+
+
+def _top_roles(counts: Counter[str]) -> list[str]:
+    """The most frequent roles; among equals the shorter (a title beats a long description)."""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], len(item[0]), item[0]))
+    return [role for role, _ in ranked[:TOP_ROLES]]
 
 
 @dataclass(slots=True)
