@@ -196,3 +196,11 @@ def test_assign_speaker_ids_on_attributions() -> None:
         None,
     ]
     assert found[0].to_json()["speaker_id"] == "mark-milley"
+
+
+def test_middle_initials_do_not_split_a_person() -> None:
+    directory = SpeakerDirectory.build(
+        Counter({("Mark A. Milley", False): 1, ("Mark Milley", False): 3})
+    )
+    assert directory.id_for("Mark A. Milley") == directory.id_for("Mark Milley") == "mark-milley"
+    assert directory.speakers["mark-milley"].name == "Mark Milley"  # the most used form

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 SpeakerKind = Literal["person", "organisation", "group", "anonymous"]
@@ -103,7 +103,8 @@ class NameKey:
     kind: SpeakerKind
     parts: tuple[str, ...]
     #: The name as it should be shown: titles removed ("Mark Milley", "Washington Post").
-    display: str
+    #: Not part of the identity: "Mark A. Milley" and "Mark Milley" are one key.
+    display: str = field(compare=False)
 
     @property
     def surname_only(self) -> bool:
