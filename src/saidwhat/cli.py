@@ -784,7 +784,9 @@ _EXPORT_HELP = (
     "Export every attribution in a corpus database, one row each, with all its fields.\n\n"
     "Columns: the article's key, url, title, outlet, published date and author; the "
     "attribution's position, kind, speaker (resolved and as written), role, anonymous, "
-    "via, said_on (with precision and basis), confidence, source/cue/content words and "
+    "via, said_on (with precision and basis), confidence, speaker_id and speaker_name (the "
+    "canonical speaker), cluster_id and drift_label (after 'saidwhat link'), "
+    "source/cue/content words and "
     "their spans ([start, end) character offsets into the article text; JSON strings in "
     "CSV, lists in JSONL and Parquet); near_duplicate_of, and provenance (source_path, "
     "ingested_at, extractor_version).\n\n"
@@ -883,4 +885,4 @@ if __name__ == "__main__":  # pragma: no cover - `python -m saidwhat.cli`
 
 
 # Commands that live in their own modules register themselves on ``app``.
-from saidwhat import cli_speakers  # noqa: E402, F401
+from saidwhat import cli_link, cli_speakers  # noqa: E402, F401

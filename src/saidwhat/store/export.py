@@ -92,6 +92,8 @@ COLUMNS: tuple[_Column, ...] = (
     _Column("said_on_precision", "string", "day, month or year"),
     _Column("said_on_basis", "string", "how said_on was found (explicit, relative, ...)"),
     _Column("confidence", "float64", "the extractor's confidence, 0 to 1"),
+    _Column("cluster_id", "string", "the statement cluster: this utterance in every outlet"),
+    _Column("drift_label", "string", "how this version differs from the cluster's reference"),
     _Column("source_text", "string", "the source's words (pieces joined by ' … ')"),
     _Column("cue_text", "string", "the cue's words"),
     _Column("content_text", "string", "what was said"),

@@ -344,12 +344,44 @@ def _v4_speakers(connection: Connection) -> None:
     ).create(connection)
 
 
+# --- version 5: statement clusters -----------------------------------------------------
+
+
+def _v5_statement_clusters(connection: Connection) -> None:
+    add_column(connection, "attributions", Column("cluster_id", Text, nullable=True))
+    add_column(connection, "attributions", Column("drift_label", String(16), nullable=True))
+    add_column(connection, "attributions", Column("drift_reasons", _json(), nullable=True))
+    metadata = MetaData()
+    attributions = Table(
+        "attributions",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("cluster_id", Text),
+    )
+    Index("ix_attributions_cluster_id", attributions.c.cluster_id).create(connection)
+    clusters = Table(
+        "statement_clusters",
+        metadata,
+        Column("id", Text, primary_key=True),
+        Column("reference_attribution_id", Integer, nullable=False),
+        Column("reference_reason", Text, nullable=False),
+        Column("speaker_id", Text),
+        Column("members", Integer, nullable=False),
+        Column("outlets", Integer, nullable=False),
+        Column("first_said", Text),
+        Column("linked_at", DateTime(timezone=True), nullable=False),
+    )
+    clusters.create(connection)
+    Index("ix_statement_clusters_speaker_id", clusters.c.speaker_id).create(connection)
+
+
 #: Every schema step, oldest first. Append only; never edit a released step.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "articles, attributions, outlets, ingest runs and failures", _v1_core_tables),
     Migration(2, "near-duplicate links and MinHash signatures", _v2_near_duplicates),
     Migration(3, "full-text search indexes (SQLite FTS5, PostgreSQL tsvector)", _v3_full_text),
     Migration(4, "canonical speakers, alias rules and attributions.speaker_id", _v4_speakers),
+    Migration(5, "statement clusters and drift labels", _v5_statement_clusters),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 

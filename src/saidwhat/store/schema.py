@@ -141,6 +141,7 @@ class StoredAttribution(Base):
         Index("ix_attributions_speaker", "speaker"),
         Index("ix_attributions_said_on", "said_on"),
         Index("ix_attributions_speaker_id", "speaker_id"),
+        Index("ix_attributions_cluster_id", "cluster_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -173,6 +174,14 @@ class StoredAttribution(Base):
     #: The canonical speaker across the corpus (``speakers.id``), kept up to date by
     #: :func:`saidwhat.store.speakers.refresh_speakers`; NULL when the source names nobody.
     speaker_id: Mapped[str | None] = mapped_column(Text)
+    #: The statement cluster (``statement_clusters.id``): the same utterance in every
+    #: outlet that reported it. Set by ``saidwhat link``; NULL until it has run.
+    cluster_id: Mapped[str | None] = mapped_column(Text)
+    #: How this version's wording differs from its cluster's reference version
+    #: (:data:`saidwhat.link.DRIFT_LABELS`: verbatim, trimmed, ..., meaning-changed).
+    drift_label: Mapped[str | None] = mapped_column(String(LABEL_LENGTH))
+    #: Why the meaning changed (negation, modal, number, name, speaker), a JSON list.
+    drift_reasons: Mapped[list[str] | None] = mapped_column(JsonType)
     source_text: Mapped[str] = mapped_column(Text)
     cue_text: Mapped[str] = mapped_column(Text)
     content_text: Mapped[str] = mapped_column(Text)
@@ -194,6 +203,28 @@ class SpeakerRecord(Base):
     kind: Mapped[str] = mapped_column(String(LABEL_LENGTH))
     #: Names as stored -> statements under that name.
     aliases: Mapped[dict[str, int]] = mapped_column(JsonType)
+
+
+class StatementClusterRecord(Base):
+    """One utterance as reported across articles, as last linked by ``saidwhat link``.
+
+    Derived data, rebuilt on every link from the attributions' ``cluster_id``; the ids
+    themselves persist in the attributions, so a new link run extends the clusters instead
+    of starting again.
+    """
+
+    __tablename__ = "statement_clusters"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    #: The version the others are compared with (``attributions.id``).
+    reference_attribution_id: Mapped[int] = mapped_column(Integer)
+    #: How the reference was chosen ("earliest published", ...).
+    reference_reason: Mapped[str] = mapped_column(Text)
+    speaker_id: Mapped[str | None] = mapped_column(Text, index=True)
+    members: Mapped[int] = mapped_column(Integer)
+    outlets: Mapped[int] = mapped_column(Integer)
+    first_said: Mapped[str | None] = mapped_column(Text)
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SpeakerRule(Base):
