@@ -292,3 +292,65 @@ def speaker_command(
         f"{_plural(len(entries), 'statement')} by {speaker.name} in "
         f"{_plural(len(outlets), 'outlet')}"
     )
+
+
+_OUTLETS_HELP = (
+    "Compare the outlets of a corpus database on how they source statements: articles, "
+    "statements, how many come from unnamed sources ('a US official', 'critics') and "
+    "which kinds, outlets leaning most on unnamed sources first.\n\n"
+    "Exit status: 0; 2 when the database cannot be read."
+)
+
+
+@app.command("outlets", help=_OUTLETS_HELP)
+def outlets_command(
+    db: Annotated[
+        str | None,
+        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
+    ] = None,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Write JSON lines to stdout: one object per outlet (outlet, articles, "
+            "statements, anonymous, anonymous_share, unnamed_sources).",
+        ),
+    ] = False,
+) -> None:
+    """Outlets and their unnamed sources (user-facing help: ``_OUTLETS_HELP``)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from saidwhat.cli import _open_existing_store
+    from saidwhat.store.speakers import outlet_sourcing
+
+    store = _open_existing_store(db)
+    with store:
+        try:
+            outlets = outlet_sourcing(store)
+        except SQLAlchemyError as exc:
+            raise _database_failed(store, exc) from None
+    try:
+        if as_json:
+            for outlet in outlets:
+                typer.echo(json.dumps(outlet.to_json(), ensure_ascii=False))
+        elif outlets:
+            table = Table()
+            table.add_column("outlet", overflow="fold", ratio=2)
+            table.add_column("articles", justify="right", no_wrap=True)
+            table.add_column("statements", justify="right", no_wrap=True)
+            table.add_column("unnamed", justify="right", no_wrap=True)
+            table.add_column("unnamed sources", overflow="fold", ratio=4)
+            for outlet in outlets:
+                kinds = ", ".join(f"{name} {n}" for name, n in list(outlet.unnamed.items())[:5])
+                table.add_row(
+                    outlet.outlet,
+                    f"{outlet.articles:,}",
+                    f"{outlet.statements:,}",
+                    f"{outlet.anonymous_share:.0%}",
+                    kinds,
+                )
+            Console(highlight=False).print(table)
+    except BrokenPipeError:
+        _silence_broken_pipe()
+        raise typer.Exit(0) from None
+    _err(_plural(len(outlets), "outlet"))

@@ -223,3 +223,18 @@ def test_cli_bad_alias_file_names_the_problem(store_url: str, tmp_path: Path) ->
     result = CliRunner().invoke(app, ["speakers", "--db", store_url, "--aliases", str(bad)])
     assert result.exit_code == 2
     assert f"{bad}:" in result.stderr and "not valid YAML" in result.stderr
+
+
+def test_outlets_compared_on_unnamed_sources(examples_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from saidwhat.cli import app
+
+    result = CliRunner().invoke(app, ["outlets", "--db", examples_url, "--json"])
+    assert result.exit_code == 0, result.stderr
+    outlets = {r["outlet"]: r for r in map(json.loads, result.stdout.splitlines())}
+    assert set(outlets) == {"Peace News", "unknown"}
+    peace = outlets["Peace News"]
+    assert peace["articles"] == 1 and peace["statements"] > peace["anonymous"] > 0
+    assert peace["unnamed_sources"]["US official"] == 2
+    assert peace["anonymous_share"] == round(peace["anonymous"] / peace["statements"], 4)

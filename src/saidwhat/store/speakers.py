@@ -344,3 +344,69 @@ def speaker_timeline(
         )
         for row in rows
     ]
+
+
+@dataclass(slots=True)
+class OutletSourcing:
+    """How one outlet sources its statements: named vs unnamed, and which unnamed kinds."""
+
+    outlet: str
+    articles: int
+    statements: int
+    anonymous: int
+    #: Unnamed-source descriptions ("US official") -> statements, most used first.
+    unnamed: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def anonymous_share(self) -> float:
+        """The share of the outlet's statements credited to unnamed sources."""
+        return self.anonymous / self.statements if self.statements else 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``--json`` shape of one outlet."""
+        return {
+            "outlet": self.outlet,
+            "articles": self.articles,
+            "statements": self.statements,
+            "anonymous": self.anonymous,
+            "anonymous_share": round(self.anonymous_share, 4),
+            "unnamed_sources": self.unnamed,
+        }
+
+
+def outlet_sourcing(store: Store) -> list[OutletSourcing]:
+    """Per outlet: statements, how many from unnamed sources, and which kinds, most first."""
+    attributions, articles = StoredAttribution.__table__, StoredArticle.__table__
+    outlets, speakers = Outlet.__table__, SpeakerRecord.__table__
+    outlet_name = func.coalesce(outlets.c.name, "(no outlet)")
+    with store.begin_read() as connection:
+        totals = connection.execute(
+            select(
+                outlet_name.label("outlet"),
+                func.count(func.distinct(articles.c.id)).label("articles"),
+                func.count(attributions.c.id).label("statements"),
+            )
+            .select_from(
+                articles.outerjoin(
+                    attributions, attributions.c.article_id == articles.c.id
+                ).outerjoin(outlets, outlets.c.id == articles.c.outlet_id)
+            )
+            .group_by(outlet_name)
+        ).all()
+        unnamed = connection.execute(
+            select(outlet_name.label("outlet"), speakers.c.name, func.count().label("n"))
+            .select_from(
+                _statement_rows().outerjoin(speakers, speakers.c.id == attributions.c.speaker_id)
+            )
+            .where(attributions.c.anonymous.is_(True))
+            .group_by(outlet_name, speakers.c.name)
+        ).all()
+    result = {
+        row.outlet: OutletSourcing(row.outlet, row.articles, row.statements, 0) for row in totals
+    }
+    for row in sorted(unnamed, key=lambda r: (-r.n, r.name or "")):
+        summary = result[row.outlet]
+        summary.anonymous += row.n
+        description = row.name or "(undescribed)"
+        summary.unnamed[description] = summary.unnamed.get(description, 0) + row.n
+    return sorted(result.values(), key=lambda s: (-s.anonymous_share, s.outlet))
