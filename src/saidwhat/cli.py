@@ -554,6 +554,14 @@ class Kind(StrEnum):
     mixed = "mixed"
 
 
+class Precision(StrEnum):
+    """Statement-date precisions; an enum so --help lists the choices."""
+
+    day = "day"
+    month = "month"
+    year = "year"
+
+
 def _open_existing_store(db: str | None) -> Store:
     """The store at ``db``, which must exist; exit 2 with the reason otherwise."""
     from saidwhat.store import SchemaTooNewError, StoreError, open_store
@@ -705,6 +713,15 @@ def search_command(
             show_default=False,
         ),
     ] = None,
+    precision: Annotated[
+        Precision | None,
+        typer.Option(
+            "--precision",
+            help="Only statements whose date is known at least this precisely (day: the "
+            "day it was said is known; month; year).",
+            show_default=False,
+        ),
+    ] = None,
     limit: Annotated[
         int,
         typer.Option("--limit", min=1, max=1000, help="Show at most this many results."),
@@ -744,6 +761,7 @@ def search_command(
                 anonymous=anonymous,
                 role=role,
                 via=via,
+                precision=precision.value if precision else None,
                 limit=limit,
                 scope="articles" if articles else "attributions",
             )

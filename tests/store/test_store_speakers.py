@@ -99,6 +99,8 @@ def test_search_by_canonical_speaker_and_unnamed_sources(examples: Store) -> Non
     assert unnamed and all(hit.anonymous for hit in unnamed)
     named = search(examples, "ukrain*", anonymous=False, limit=100)
     assert named and not any(hit.anonymous for hit in named)
+    dated = search(examples, "negotiat*", precision="day", limit=100)
+    assert dated and {hit.said_on_precision for hit in dated} == {"day"}
     secretary = search(examples, "contradicted", role="Secretary", limit=100)
     assert secretary and {hit.speaker_id for hit in secretary} == {"lloyd-austin"}
 

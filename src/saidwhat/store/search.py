@@ -512,6 +512,10 @@ def _check_arguments(
     return since, until
 
 
+#: Statement-date precisions, finest first.
+PRECISIONS = ("day", "month", "year")
+
+
 @dataclass(frozen=True, slots=True)
 class StatementFilters:
     """Filters on who said it and how it reached the article, beyond the basic ones."""
@@ -524,6 +528,8 @@ class StatementFilters:
     role: str | None = None
     #: Words in the intermediary's name ("Washington Post").
     via: str | None = None
+    #: Only statements dated at least this precisely ("day", "month" or "year").
+    precision: str | None = None
 
 
 def canonical_speaker_id(connection: Connection, speaker: str) -> str | None:
@@ -553,6 +559,7 @@ def search(
     anonymous: bool | None = None,
     role: str | None = None,
     via: str | None = None,
+    precision: str | None = None,
     limit: int = 50,
     scope: Scope = "attributions",
 ) -> list[SearchHit]:
@@ -568,6 +575,8 @@ def search(
     filter, both with a message meant for the user.
     """
     since, until = _check_arguments(scope, kind, limit, since, until)
+    if precision is not None and precision not in PRECISIONS:
+        raise SearchError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
     parsed = parse_query(query)
     speaker = speaker.strip() if speaker and speaker.strip() else None
     outlet = outlet.strip() if outlet and outlet.strip() else None
@@ -580,7 +589,7 @@ def search(
     try:
         with store.begin_read() as connection:
             speaker_id = canonical_speaker_id(connection, speaker) if speaker else None
-            details = StatementFilters(speaker_id, anonymous, role, via)
+            details = StatementFilters(speaker_id, anonymous, role, via, precision)
             conditions = plan.filters(speaker, outlet, since, until, kind, details)
             if conditions:
                 ranking = plan.ranking(conditions, limit, outlet is not None)
@@ -688,6 +697,9 @@ class _Plan:
             by_attribution.append(attributions.c.role.icontains(details.role, autoescape=True))
         if details.via is not None:
             by_attribution.append(attributions.c.via.icontains(details.via, autoescape=True))
+        if details.precision is not None:
+            finer = PRECISIONS[: PRECISIONS.index(details.precision) + 1]
+            by_attribution.append(attributions.c.said_on_precision.in_(finer))
         if by_attribution and self.scope == "articles":
             conditions.append(
                 exists().where(attributions.c.article_id == self.articles.c.id, *by_attribution)
