@@ -115,3 +115,69 @@ def test_via_keeps_the_outlet_the_words_went_through() -> None:
     )
     vias = [(a.speaker, a.via) for a in saidwhat.extract(text)]
     assert vias == [("US officials", "Washington Post"), ("Milley", "CNN"), ("He", None)]
+
+
+def _with(text: str, published: str, words: str) -> Attribution:
+    (attribution,) = [
+        a
+        for a in saidwhat.extract(text, published=published)
+        if words in " ".join(text[s:e] for s, e in a.content)
+    ]
+    return attribution
+
+
+def test_a_statement_at_a_dated_occasion_takes_its_date() -> None:
+    text = (
+        '"Take it," Milley told a news conference on Wednesday.\n\n'
+        "Defense Secretary Lloyd Austin, speaking at the same press conference, said the US "
+        "had seen nothing new."
+    )
+    austin = _with(text, "2022-11-17", "had seen nothing new")
+    assert (austin.said_on, austin.said_on_basis) == ("2022-11-16", "event")
+
+
+def test_an_occasion_dated_later_in_the_article_dates_the_statement() -> None:
+    text = (
+        '"We are in a critical situation," Chancellor Hilde Baumann told reporters after the '
+        "day-long meeting.\n\nAhead of Friday's meeting, France unveiled a proposal."
+    )
+    baumann = _with(text, "2016-09-18", "critical situation")
+    assert (baumann.said_on, baumann.said_on_basis) == ("2016-09-16", "event")
+
+
+def test_an_undated_occasion_leaves_the_publication_date() -> None:
+    text = "Smith said at the news conference that the plan would fail."
+    assert only(text, "2022-11-17").said_on_basis == "publication"
+
+
+def test_dates_that_bound_a_period_do_not_date_the_statement() -> None:
+    text = (
+        "They turned to the police department which reported “2,521 shooting incidents” in "
+        "the city between January 1 and September 18."
+    )
+    attribution = _with(text, "2016-09-29", "2,521 shooting incidents")
+    assert (attribution.said_on, attribution.said_on_basis) == ("2016-09-29", "publication")
+
+
+def test_a_month_naming_an_interview_dates_the_statement() -> None:
+    text = "During a May interview on CNBC, Trump said he won every single debate."
+    attribution = only(text, "2016-09-23")
+    assert (attribution.said_on, attribution.said_on_precision) == ("2016-05", "month")
+
+
+def test_a_date_in_someone_elses_words_does_not_date_the_statement() -> None:
+    text = (
+        "Jane Roe said the United States would act, and she urged Ruritania to resume the "
+        "talks it abandoned in 2009."
+    )
+    statements = saidwhat.extract(text, published="2016-09-10")
+    assert [a.said_on for a in statements] == ["2016-09-10", "2016-09-10"]
+
+
+def test_anonymous_sources_have_a_bare_role() -> None:
+    text = (
+        "A US official said the position was absurd. "
+        "US officials told the Washington Post that talks were possible."
+    )
+    roles = [(a.anonymous, a.role, a.via) for a in saidwhat.extract(text)]
+    assert roles == [(True, "US official", None), (True, "US officials", "Washington Post")]

@@ -12,15 +12,22 @@ week's, "last Wednesday" the previous week's) is a convention no parser knows.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from itertools import accumulate
 
 from saidwhat.model import Attribution
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+#: Occasions a statement is made at: "told a news conference on Wednesday", "a May interview".
+_OCCASIONS = (
+    r"conference|meeting|summit|debate|hearing|interview|speech|rally|briefing|session|"
+    r"ceremony|forum|address|town hall|appearance"
 )
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -53,10 +60,41 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:\s+\d{{4}})?)\b"
         ),
     ),
+    (
+        "month",
+        re.compile(
+            rf"\b(?:a|an|the|his|her|its|their)\s+(?P<expr>(?:{_MONTHS})(?:\s+\d{{4}})?)\s+"
+            rf"(?:[\w-]+\s+)?(?:{_OCCASIONS})\b"
+        ),
+    ),
     ("year", re.compile(r"\b(?:in|during)\s+(?P<expr>(?:19|20)\d{2})\b")),
     ("event", re.compile(r"\b(?P<expr>at the time)\b", re.IGNORECASE)),
 ]
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘A-Z0-9])|\n")
+_DAY_EXPRESSION = (
+    rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?(?:,?\s+\d{{4}})?"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?)"
+)
+_WEEKDAY_EXPRESSION = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+#: An occasion with its date anywhere in the article: "Friday's meeting", "Monday’s
+#: presidential debate", "a news conference on Wednesday", "the summit on 9 November".
+_DATED_OCCASION = re.compile(
+    rf"(?:(?P<before>{_WEEKDAY_EXPRESSION}|{_DAY_EXPRESSION}|[Yy]esterday)(?:'s|’s)\s+"
+    rf"(?:[\w-]+\s+){{0,2}}(?P<occ1>{_OCCASIONS})"
+    rf"|(?P<occ2>{_OCCASIONS})\s+(?:(?:on|last|this)\s+)?"
+    rf"(?P<after>(?:last\s+)?{_WEEKDAY_EXPRESSION}|{_DAY_EXPRESSION}))\b"
+)
+#: A statement's frame pointing back at an occasion: "at the same press conference", "after
+#: the day-long meeting", "during a portion of the debate".
+_OCCASION_REFERENCE = re.compile(
+    rf"\b(?:the|that|this|same)\s+(?:[\w-]+\s+){{0,2}}(?P<occ>{_OCCASIONS})\b", re.IGNORECASE
+)
+#: Dates that bound a period ("between January 1 and September 18", "since March") say what
+#: the words are about, not when they were said.
+_RANGE_BEFORE = re.compile(r"\b(?:between|from|since|through|until|till)\s+$", re.IGNORECASE)
+_RANGE_END_BEFORE = re.compile(
+    r"\b(?:between|from)\s+[^.;]{1,40}?\s(?:and|to|through|until|-|–)\s+$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,8 +122,11 @@ def parse_published(published: str | None) -> tuple[date, str] | None:
     return date(int(year), 1, 1), "year"
 
 
-def _frame(text: str, attribution: Attribution) -> list[tuple[int, int]]:
-    """The sentence(s) around the source and cue, minus the content."""
+def _frame(
+    text: str, attribution: Attribution, exclude: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    """The sentence(s) around the source and cue, minus the content (and ``exclude``: what
+    other attributions report, since dates inside anyone's words are about what was said)."""
     anchors = sorted([*attribution.source, *attribution.cue])
     if not anchors:
         return []
@@ -99,7 +140,7 @@ def _frame(text: str, attribution: Attribution) -> list[tuple[int, int]]:
         end_match = _SENTENCE_END.search(text, last)
         end = end_match.start() + 1 if end_match else len(text)
     pieces = [(start, end)]
-    for c_start, c_end in sorted(attribution.content):
+    for c_start, c_end in sorted([*attribution.content, *(exclude or [])]):
         next_pieces = []
         for p_start, p_end in pieces:
             if c_end <= p_start or c_start >= p_end:
@@ -172,17 +213,24 @@ def date_statement(
     attribution: Attribution,
     published: str | None,
     earlier: dict[str, StatementDate] | None = None,
+    occasions: list[tuple[int, str, StatementDate]] | None = None,
+    exclude: list[tuple[int, int]] | None = None,
 ) -> StatementDate | None:
     """The date ``attribution`` was made on, or the publication date marked as a fallback.
 
-    ``earlier`` maps speakers to the last explicitly dated statement, for "at the time".
+    ``earlier`` maps speakers to the last explicitly dated statement, for "at the time";
+    ``occasions`` are the article's dated occasions (:func:`dated_occasions`), for "at the same
+    press conference"; ``exclude`` is text reported by other attributions.
     """
     base = parse_published(published)
     cue_at = attribution.cue[0][0] if attribution.cue else attribution.content[0][0]
     candidates = []
-    for piece_start, piece_end in _frame(text, attribution):
+    frame = _frame(text, attribution, exclude)
+    for piece_start, piece_end in frame:
         for priority, (kind, pattern) in enumerate(_PATTERNS):
             for match in pattern.finditer(text, piece_start, piece_end):
+                if _bounds_a_period(text, match.start("expr")):
+                    continue
                 distance = abs(match.start("expr") - cue_at)
                 candidates.append((distance, priority, kind, match.group("expr")))
     # The date nearest the cue is the one that dates the statement.
@@ -190,9 +238,55 @@ def date_statement(
         found = _resolve(kind, expression, base, attribution, earlier)
         if found is not None:
             return found
+    occasion = _occasion_date(text, frame, occasions or [], cue_at)
+    if occasion is not None:
+        return occasion
     if base is None:
         return None
     return StatementDate(_truncate(base[0], base[1]), base[1], "publication", None)
+
+
+def _bounds_a_period(text: str, start: int) -> bool:
+    before = text[max(start - 60, 0) : start]
+    return bool(_RANGE_BEFORE.search(before) or _RANGE_END_BEFORE.search(before))
+
+
+def dated_occasions(text: str, published: str | None) -> list[tuple[int, str, StatementDate]]:
+    """The occasions the article dates ("Friday's meeting", "a news conference on Wednesday"),
+    as (position, occasion noun, date), in text order."""
+    base = parse_published(published)
+    found = []
+    for match in _DATED_OCCASION.finditer(text):
+        occasion = (match.group("occ1") or match.group("occ2")).lower()
+        expression = match.group("before") or match.group("after")
+        kind = "weekday" if re.search(_WEEKDAY_EXPRESSION, expression) else "day"
+        if expression.lower() == "yesterday":
+            kind = "relative"
+        dated = _resolve(kind, expression, base, Attribution([], [], [], "indirect"), None)
+        if dated is not None:
+            found.append((match.start(), occasion.split()[-1], dated))
+    return found
+
+
+def _occasion_date(
+    text: str,
+    frame: list[tuple[int, int]],
+    occasions: list[tuple[int, str, StatementDate]],
+    cue_at: int,
+) -> StatementDate | None:
+    """ "Austin, speaking at the same press conference, said ...": a statement with no date of
+    its own made at an occasion the article dates elsewhere takes that occasion's date (the
+    nearest dating before the statement, else the first after)."""
+    for piece_start, piece_end in frame:
+        for match in _OCCASION_REFERENCE.finditer(text, piece_start, piece_end):
+            noun = match.group("occ").lower().split()[-1]
+            same = [(at, dated) for at, occasion, dated in occasions if occasion == noun]
+            before = [dated for at, dated in same if at < cue_at]
+            after = [dated for at, dated in same if at >= cue_at]
+            chosen = before[-1] if before else (after[0] if after else None)
+            if chosen is not None:
+                return StatementDate(chosen.value, chosen.precision, "event", match.group(0))
+    return None
 
 
 def _resolve(
@@ -244,10 +338,29 @@ def date_statements(text: str, attributions: list[Attribution], published: str |
     negotiate ...'"), was made on the same occasion and takes its date ("context").
     """
     earlier: dict[str, StatementDate] = {}
+    occasions = dated_occasions(text, published)
+    reported = sorted((s, e, id(a)) for a in attributions for s, e in a.content)
+    reported_starts = [s for s, _, _ in reported]
+    reach = list(accumulate((e for _, e, _ in reported), max))
     previous: tuple[Attribution, StatementDate] | None = None
     ordered = sorted(attributions, key=lambda a: min((s for s, _ in a.cue or a.content), default=0))
     for attribution in ordered:
-        found = date_statement(text, attribution, published, earlier)
+        # What others report is no date of this statement, unless this statement is itself
+        # reported there ("Smith said Jones told reporters on Monday that ..."). Only reported
+        # words reaching into the statement's sentence matter.
+        anchors = [*attribution.cue, *attribution.source]
+        bounds = attribution.frame or anchors or attribution.content
+        frame_start, frame_end = bounds[0][0] - 400, bounds[-1][1] + 400
+        low = bisect_right(reach, frame_start)
+        high = bisect_left(reported_starts, frame_end)
+        others = [
+            (start, end)
+            for start, end, owner in reported[low:high]
+            if owner != id(attribution)
+            and end > frame_start
+            and not any(start <= s < end for s, _ in anchors)
+        ]
+        found = date_statement(text, attribution, published, earlier, occasions, others)
         if found is None:
             continue
         if found.basis == "publication" and previous is not None:

@@ -118,6 +118,12 @@ class _Found:
     speaker_span: Span = field(default_factory=list)
     #: The outlet the speaker spoke through ("US officials told the Washington Post").
     via: str | None = None
+    #: The verb heading the content clause ("reported that Milley *argued* that ..."): where
+    #: a statement reported through an outlet has its own speaker and cue.
+    content_head: Token | None = None
+    #: Characters the statement's frame is confined to, when an outlet's report around it
+    #: carries dates of its own ("The Times reported on Tuesday that Milley argued ...").
+    frame_limit: tuple[int, int] | None = None
 
 
 def _token_range(tokens: Iterable[Token]) -> Span:
@@ -170,6 +176,11 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     "The mayor said ..., adding that ..." gives "adding" the mayor; "who said" gives the
     noun the relative clause hangs on.
     """
+    subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
+    if len(subjects) > 1 and subjects[0].lower_ in _RELATIVE_PRONOUNS:
+        # "the reasons that Trump refuses to ...": the parser made the object pronoun a
+        # second subject; the noun subject is the speaker.
+        return subjects[-1]
     for child in verb.children:
         if child.dep_ in _SUBJECT_DEPS:
             if child.lower_ in _RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -255,13 +266,54 @@ def _via(verb: Token) -> str | None:
             addressee = objects[0] if objects else child
         elif child.dep_ not in ("dobj", "dative"):
             continue
-        words = list(addressee.subtree)
-        if any(t.lower_ in _OUTLET_WORDS and t.tag_ in ("NNP", "NNPS") for t in words) or (
-            addressee.tag_ == "NNP" and addressee.text.isupper() and len(addressee.text) > 1
+        outlet = _outlet_run(list(addressee.subtree))
+        if outlet is not None:
+            return outlet
+    return None
+
+
+def _outlet_run(words: list[Token]) -> str | None:
+    """The outlet's name in an addressee: "the Washington Post" -> "Washington Post",
+    "MSNBC's Morning Joe" -> "MSNBC", "Bill O'Reilly of Fox News" -> "Fox News",
+    "Breitbart News Daily host Alex Marlow" -> "Breitbart News Daily"; "the I.R.S." is none.
+    """
+    run: list[Token] = []
+    for tok in [*words, None]:
+        if tok is not None and tok.tag_ in ("NNP", "NNPS") and tok.text[:1].isupper():
+            run.append(tok)
+            continue
+        lowered = [t.lower_ for t in run]
+        if (len(run) >= 2 and any(w in _OUTLET_WORDS for w in lowered[1:])) or (
+            len(run) == 1 and lowered[0] in _OUTLET_ACRONYMS | _OUTLET_WORDS
         ):
-            while words and words[0].lower_ in ("the", "a", "an"):
-                words = words[1:]
-            return " ".join(t.text for t in words) or None
+            return " ".join(t.text for t in run)
+        run = []
+    return None
+
+
+#: Outlets known by an acronym or a one-word name ("CNN said", "Reuters reported").
+_OUTLET_ACRONYMS = frozenset(
+    {"cnn", "bbc", "nbc", "abc", "cbs", "msnbc", "npr", "ap", "afp", "reuters", "politico",
+     "axios", "bloomberg", "fox"}
+)  # fmt: skip
+
+
+def _outlet_name(source: str) -> str | None:
+    """ "The New York Times" -> "New York Times": the source as an outlet's name, if it is one.
+
+    A name with an outlet word ("Times", "Post", "News") or a known outlet acronym counts;
+    "NATO" and "the Kremlin" do not.
+    """
+    words = re.sub(r"(?:'s|’s)$", "", source.strip()).split()
+    while words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    if not words or len(words) > 6 or not all(w[:1].isupper() for w in words):
+        return None
+    lowered = [w.lower().strip(".,") for w in words]
+    if (len(words) >= 2 and any(w in _OUTLET_WORDS for w in lowered[1:])) or (
+        len(words) == 1 and lowered[0] in _OUTLET_ACRONYMS
+    ):
+        return " ".join(words)
     return None
 
 
@@ -410,8 +462,71 @@ class _Extractor:
         self._speaker_labels()
         self._dash_signatures()
         self._colon_quotes()
+        self._reported_through_outlets()
         self._attach_continuation_quotes()
         return self.found
+
+    def _reported_through_outlets(self) -> None:
+        """ "The New York Times reported on Tuesday that Milley argued that ...": the statement
+        is Milley's, and the outlet that reported it is kept as ``via``.
+
+        An attribution whose source is a named news outlet and whose content is headed by
+        another attribution's cue gives way to that inner one; dates around the outlet's own
+        verb ("reported on Tuesday") date the report, not the statement, so the inner frame
+        is confined to the outer content.
+        """
+        replaced: list[_Found] = []
+        for outer in self.found:
+            if outer.content_head is None or not outer.source:
+                continue
+            outlet = _outlet_name(" ".join(self.text[s:e] for s, e in outer.source))
+            if outlet is None:
+                continue
+            low, high = outer.content[0][0], outer.content[-1][1]
+            inners = [
+                inner
+                for inner in self.found
+                if inner is not outer
+                and inner.source
+                and outer.content_head in inner.cue_tokens
+                and low <= inner.source[0][0]
+                and inner.source[-1][1] <= high
+            ]
+            inner = inners[0] if inners else self._statement_inside(outer.content_head)
+            if inner is None:
+                continue
+            inner.via = inner.via or outlet
+            inner.frame_limit = (low, high)
+            replaced.append(outer)
+            if not inners:
+                self.found.append(inner)
+        self.found = [f for f in self.found if not any(f is r for r in replaced)]
+
+    def _statement_inside(self, verb: Token) -> _Found | None:
+        """ "reported that general Mark Milley argued in private meetings for talks": the
+        reported clause as a statement of its own, when its verb is a cue the patterns gave
+        no content to (here "argued ... for")."""
+        subject = _subject(verb)
+        if (
+            not is_verb(verb)
+            or not is_cue_lemma(lemma_of(verb))
+            or subject is None
+            or subject.lower_ in _RELATIVE_PRONOUNS | _NON_SPEAKERS
+        ):
+            return None
+        cue = _cue_tokens(verb)
+        source_tokens = _source_tokens(subject)
+        skip = {t.i for t in (*cue, *source_tokens)}
+        content_tokens = [
+            t
+            for t in verb.subtree
+            if t.i not in skip and not (t.dep_ == "mark" and t.head is verb) and t.i > verb.i
+        ]
+        content = _trim(self.text, _token_range(content_tokens), keep_quotes=False)
+        source = _trim(self.text, _token_range(source_tokens))
+        if not content or not source:
+            return None
+        return _Found(cue, source, content, 0.6)
 
     def _subject_beside(self, verb: Token) -> Token | None:
         """'"..., it might not ...," he said': the parser took a word of the quotation as the
@@ -449,6 +564,7 @@ class _Extractor:
             subject = self._subject_beside(verb)
         naming = _naming_content(verb) if lemma in _NAMING_CUES else []
         content_tokens: list[Token] | tuple[int, int] = []
+        content_head = head
         appeal = _appeal_preposition(verb) if lemma in _APPEAL_CUES and head is None else None
         if appeal is not None:
             # "called for big tax hikes", "called on Obama to retaliate": the preposition is
@@ -478,6 +594,7 @@ class _Extractor:
         ):
             # "'X,' he said, 'Y.'" parsed with the quotation as the head of the cue.
             content_tokens, confidence = _subtree_span(verb.head, exclude=verb), 0.7
+            content_head = verb.head
         if not content_tokens and clause_cue:
             content_tokens, confidence = self._colon_or_adjacent_quote(verb, subject), 0.6
         if not content_tokens and is_object_cue_lemma(lemma):
@@ -508,9 +625,29 @@ class _Extractor:
             and subject.head.dep_ == "relcl"
         ):
             antecedent = subject.head.head
-            speaker_span = _trim(self.text, _token_range(_until_comma(antecedent)))
+            # The antecedent without the relative clause that holds the cue: "the officials
+            # who said ..." names "the officials".
+            clause = {t.i for t in subject.head.subtree}
+            speaker_tokens = [t for t in _until_comma(antecedent) if t.i not in clause]
+            if antecedent.dep_ == "appos" and antecedent.head.i < antecedent.i:
+                # "Smith, a senator who said ...": the named head and its appositive.
+                named = antecedent.head
+                speaker_tokens = [
+                    t
+                    for t in self.doc[named.left_edge.i : antecedent.right_edge.i + 1]
+                    if t.i not in clause
+                ]
+            speaker_span = _trim(self.text, _token_range(speaker_tokens))
         self.found.append(
-            _Found(cue, source, content, confidence, speaker_span=speaker_span, via=_via(verb))
+            _Found(
+                cue,
+                source,
+                content,
+                confidence,
+                speaker_span=speaker_span,
+                via=_via(verb),
+                content_head=content_head,
+            )
         )
 
     def _has_quote_before(self, verb: Token) -> bool:
@@ -566,7 +703,8 @@ class _Extractor:
         source = _trim(self.text, _token_range(source_tokens))
         content = self._widen_to_quotes(content, _token_range(cue) + source)
         if content:
-            self.found.append(_Found(cue, source, content, 0.85))
+            root = sent.root if sent.root.i not in skip else None
+            self.found.append(_Found(cue, source, content, 0.85, content_head=root))
 
     def _colon_quotes(self) -> None:
         """ "Milley also spoke out on US TV on 10 November: 'we think ...'": a quotation
@@ -750,6 +888,13 @@ def _frame(doc: Doc, anchors: Span, text: str) -> Span:
     return [(start, end)]
 
 
+def _limited(frame: Span, limit: tuple[int, int] | None) -> Span:
+    """The frame cut down to ``limit``, the part of the sentence the statement owns."""
+    if limit is None:
+        return frame
+    return [(max(s, limit[0]), min(e, limit[1])) for s, e in frame if s < limit[1] and limit[0] < e]
+
+
 def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attribution]:
     """All attributions in a parsed document, in text order, speakers as written."""
     extractor = _Extractor(doc, quotes)
@@ -769,7 +914,7 @@ def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attri
                 speaker_span=item.speaker_span or item.source,
                 confidence=item.confidence,
                 via=item.via,
-                frame=_frame(doc, cue + item.source, text),
+                frame=_limited(_frame(doc, cue + item.source, text), item.frame_limit),
             )
         )
     return results
