@@ -213,3 +213,61 @@ def test_drift_json_is_plain() -> None:
     assert data["label"] == "meaning-changed"
     assert data["meaning"] == DRIFT_LABELS["meaning-changed"]
     assert {"op": "replace", "reference_words": ["10"], "variant_words": ["12"]} in data["diff"]
+
+
+def test_a_leading_that_of_reported_speech_is_not_a_word_of_the_statement() -> None:
+    result = drift("he found the mayor “very charming”", 'that he found the mayor "very charming."')
+    assert result.label == "punctuation-only"
+    # inside quotation marks "That" is the speaker's word, and cutting it is a trim
+    assert drift("“That was a mistake.”", "“was a mistake.”").label == "trimmed"
+
+
+def test_a_negation_that_brings_its_own_words_does_not_flip_the_claim() -> None:
+    """An aside like "not me, not Tom, nobody" negates its own words; the shared claim
+    ("there has never been a coach more respected") keeps its polarity."""
+    result = drift(
+        "there has never been a coach more respected than Maria",
+        "there has never been a coach - not me, not Tom, nobody - more respected than Maria",
+    )
+    assert result.label != "meaning-changed", result.reasons
+    assert "negation added" not in codes(result.reasons)
+    # a bare "not" added to the shared words still flips them
+    flipped = drift(
+        "we will send the coach to the final", "we will not send the coach to the final"
+    )
+    assert "negation added" in codes(flipped.reasons)
+
+
+def test_a_modal_in_a_clause_said_in_other_words_is_the_reporters_framing() -> None:
+    result = drift(
+        "If my brother were still on that ship and I tell all the sailors who are there, "
+        "the danger to them has gone up",
+        "if his brother were still on that ship, he would warn him that the danger to them "
+        "has gone up",
+    )
+    assert "modal added" not in codes(result.reasons), result.reasons
+    assert result.label != "meaning-changed"
+    # a short swap of one modal for another still counts
+    swapped = drift("the talks can resume next month", "the talks must resume next month")
+    assert swapped.label == "meaning-changed"
+
+
+def test_a_modal_that_moves_is_not_dropped() -> None:
+    """ "could" leaves one clause and turns up in another: not a modal that went missing
+    (the change that does happen, "will" -> "could", is still reported)."""
+    result = drift(
+        "we could lower taxes and then the economy will grow",
+        "we plan to lower taxes and then the economy could grow",
+    )
+    assert not any(r.startswith("modal dropped") for r in result.reasons), result.reasons
+    assert any(r.startswith("modal changed: “will” → “could”") for r in result.reasons)
+
+
+def test_back_shift_is_grammar_when_the_text_shows_reported_speech() -> None:
+    """Kinds may be missing or wrong; an opening "that" is the outlet reporting speech,
+    so "will" -> "would" there is back-shift, while two quotes still differ."""
+    quote = "“I will fight for every family in this state,”"
+    reported = drift(quote, "that he would fight for every family in the state")
+    assert not any(r.startswith("modal") for r in reported.reasons), reported.reasons
+    quoted = drift(quote, "“I would fight for every family in this state,”")
+    assert any(r.startswith("modal changed") for r in quoted.reasons)

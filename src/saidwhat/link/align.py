@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Literal
 
 from saidwhat.link.text import ELISION, Token, tokens
@@ -54,6 +55,8 @@ class _Side:
     owners: list[int] = field(default_factory=list)
     chunk_of_token: list[int] = field(default_factory=list)
     chunks: list[str] = field(default_factory=list)
+    #: What other modules derive from this side once and reuse (drift's signal words).
+    memo: dict[object, object] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str) -> _Side:
@@ -150,9 +153,20 @@ class Alignment:
         return [this.tokens[index] for index in seen]
 
 
+@lru_cache(maxsize=256)
+def _side(text: str) -> _Side:
+    """:meth:`_Side.of`, cached: a cluster's reference is aligned with every other member.
+    Sides are never changed after they are built, so sharing one is safe."""
+    return _Side.of(text)
+
+
 def align(reference: str, variant: str) -> Alignment:
     """Align two versions on their normalised keys (words, elision marks, [insertions])."""
-    ref, var = _Side.of(reference), _Side.of(variant)
+    ref, var = _side(reference), _side(variant)
+    if ref.keys == var.keys:
+        # reprints are common: the same words need no search (difflib would say the same)
+        opcodes = [("equal", 0, len(ref.keys), 0, len(var.keys))] if ref.keys else []
+        return Alignment(ref, var, opcodes)
     matcher = SequenceMatcher(None, ref.keys, var.keys, autojunk=False)
     return Alignment(ref, var, matcher.get_opcodes())
 

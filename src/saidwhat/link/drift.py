@@ -25,6 +25,14 @@ Cuts at either end of a quote never count as meaning signals (the quote is short
 different); a short cut or addition inside it does (an elision that removes
 "possibly — it might not —" makes a hedged remark sound firm).
 
+Paraphrase must not read as a changed meaning, so some differences are not signals: a
+modal or hedge inside a long replaced clause (the reporter's framing, "he would advise
+him that ..."), a negation that an added or cut stretch brings with words of its own
+("— not me, not Bill, nobody —" negates those words, not the shared claim), a modal that
+moved to another clause, and back-shift in a version whose text shows it is reported
+speech even when its kind says "direct". An opening "that" of reported speech is not a
+word of the statement at all.
+
 Every reason is a string ``"<code>: <detail>"``: the code before the colon is stable (for
 programs), the detail quotes the words involved (for people).
 """
@@ -36,8 +44,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from saidwhat.link.align import Alignment, DiffOp, align
-from saidwhat.link.text import ELISION, Token, stem, word_set
+from saidwhat.link.align import Alignment, DiffOp, _Side, align
+from saidwhat.link.text import ELISION, STOPWORDS, Token, stem, word_set
 
 __all__ = ["DRIFT_LABELS", "Drift", "drift"]
 
@@ -45,8 +53,8 @@ __all__ = ["DRIFT_LABELS", "Drift", "drift"]
 DRIFT_LABELS: dict[str, str] = {
     "verbatim": "The same text; only quotation marks, spacing or a closing comma/full stop differ.",
     "punctuation-only": (
-        "The same words in the same order; punctuation, capitalisation, contractions "
-        "or the spelling of numbers differ."
+        "The same words in the same order; punctuation, capitalisation, contractions, "
+        "the spelling of numbers or an opening reported-speech “that” differ."
     ),
     "trimmed": "A contiguous part of the reference: words cut at its start and/or end only.",
     "extended": (
@@ -147,6 +155,28 @@ def _quote(tokens: list[Token]) -> str:
     return "“" + " ".join(token.surface for token in tokens) + "”"
 
 
+#: Before these, "will", "can", "might" are nouns ("the will of the voters", "his might").
+_DETERMINERS = word_set("the a an his her their our my your its whose political free good ill own")
+_NEUTRAL = "·"
+
+
+def _signal_words(side: _Side) -> list[str]:
+    """A side's keys with the look-alikes of signal words neutralised: modal-looking nouns
+    after a determiner, the month "May", and "as possible"/"as likely" comparisons."""
+    result: list[str] = []
+    for position, key in enumerate(side.keys):
+        previous = side.keys[position - 1] if position else ""
+        token = side.tokens[side.owners[position]]
+        if (
+            (key in MODAL_KINDS and previous in _DETERMINERS)
+            or (key == "may" and token.surface == "May" and not token.sentence_start)
+            or (key in HEDGES and previous == "as")
+        ):
+            key = _NEUTRAL
+        result.append(key)
+    return result
+
+
 def _modal_kinds(words: list[str], reported: bool) -> Counter[str]:
     return Counter(
         MODAL_KINDS[_BACKSHIFT.get(word, word) if reported else word]
@@ -169,29 +199,70 @@ def _same_name(name: str, others: list[str]) -> bool:
     )
 
 
+@dataclass(slots=True)
+class _Profile:
+    """What the signal checks need of one whole version, computed once per text.
+
+    A cluster's reference is compared with every other member, so this is kept on the
+    (cached) aligned side rather than recomputed for each comparison.
+    """
+
+    words: list[str]
+    signal_keys: list[str]
+    negations: int
+    modals: Counter[str]
+    hedges: Counter[str]
+    numbers: Counter[str]
+    names: list[str]
+
+    @classmethod
+    def of(cls, side: _Side, reported: bool) -> _Profile:
+        key = ("drift-profile", reported)
+        cached = side.memo.get(key)
+        if isinstance(cached, _Profile):
+            return cached
+        words = _spoken(side.keys)
+        signal_keys = _signal_words(side)
+        signal_words = _spoken(signal_keys)
+        profile = cls(
+            words=words,
+            signal_keys=signal_keys,
+            negations=sum(w in NEGATIONS for w in words),
+            modals=_modal_kinds(signal_words, reported),
+            hedges=Counter(w for w in signal_words if w in HEDGES),
+            numbers=_numbers(words),
+            names=[t.surface for t in side.tokens if t.is_name],
+        )
+        side.memo[key] = profile
+        return profile
+
+
 class _Reader:
     """Walks an alignment once, sorting operations into kinds and collecting signals."""
 
     def __init__(self, alignment: Alignment, reported: bool) -> None:
         self.alignment = alignment
         self.reported = reported
-        ref, var = alignment.reference, alignment.variant
-        self.ref_words = _spoken(ref.keys)
-        self.var_words = _spoken(var.keys)
+        ref = _Profile.of(alignment.reference, reported)
+        var = _Profile.of(alignment.variant, reported)
+        self.ref_words = ref.words
+        self.var_words = var.words
         self.kinds: set[str] = set()
         self.notes: list[str] = []
         self.signals: list[str] = []
         self.equal_words = 0
-        self._ref_negations = sum(w in NEGATIONS for w in self.ref_words)
-        self._var_negations = sum(w in NEGATIONS for w in self.var_words)
-        self._ref_modals = _modal_kinds(self.ref_words, reported)
-        self._var_modals = _modal_kinds(self.var_words, reported)
-        self._ref_hedges = Counter(w for w in self.ref_words if w in HEDGES)
-        self._var_hedges = Counter(w for w in self.var_words if w in HEDGES)
-        self._ref_numbers = _numbers(self.ref_words)
-        self._var_numbers = _numbers(self.var_words)
-        self._ref_names = [t.surface for t in ref.tokens if t.is_name]
-        self._var_names = [t.surface for t in var.tokens if t.is_name]
+        self._ref_signal_keys = ref.signal_keys
+        self._var_signal_keys = var.signal_keys
+        self._ref_negations = ref.negations
+        self._var_negations = var.negations
+        self._ref_modals = ref.modals
+        self._var_modals = var.modals
+        self._ref_hedges = ref.hedges
+        self._var_hedges = var.hedges
+        self._ref_numbers = ref.numbers
+        self._var_numbers = var.numbers
+        self._ref_names = ref.names
+        self._var_names = var.names
 
     def read(self) -> None:
         opcodes = self.alignment.opcodes
@@ -225,6 +296,21 @@ class _Reader:
             if not inserted:
                 self.kinds.add("punctuation")
             return
+        if (
+            i1 == 0
+            and j1 == 0
+            and _complementizer(
+                *(
+                    (self.alignment.reference, ref_tokens)
+                    if ref_spoken
+                    else (self.alignment.variant, var_tokens)
+                )
+            )
+        ):
+            # "that he found Trump charming" vs "he found Trump charming": the reporter's
+            # grammar for indirect speech, not a word of the statement
+            self.kinds.add("punctuation")
+            return
         if not var_spoken:
             words = _quote([t for t in ref_tokens if t.kind == "word"])
             if edge:
@@ -236,7 +322,7 @@ class _Reader:
                 marked = ELISION in var_keys or inserted
                 self.notes.append(f"{'elided' if marked else 'cut without an ellipsis'}: {words}")
                 if len(ref_spoken) <= CLAUSE_WORDS:
-                    self._signals(ref_spoken, [], ref_tokens, [])
+                    self._signals(_spoken(self._ref_signal_keys[i1:i2]), [], ref_tokens, [])
             return
         if not ref_spoken:
             words = _quote([t for t in var_tokens if t.kind == "word"])
@@ -251,13 +337,18 @@ class _Reader:
                 self.kinds.add("addition")
                 self.notes.append(f"added: {words}")
                 if len(var_spoken) <= CLAUSE_WORDS:
-                    self._signals([], var_spoken, [], var_tokens)
+                    self._signals([], _spoken(self._var_signal_keys[j1:j2]), [], var_tokens)
             return
         self.kinds.add("replace")
         ref_words = [t for t in ref_tokens if t.kind == "word"]
         var_words = [t for t in var_tokens if t.kind == "word"]
         self.notes.append(f"replaced: {_quote(ref_words)} → {_quote(var_words)}")
-        self._signals(ref_spoken, var_spoken, ref_tokens, var_tokens)
+        self._signals(
+            _spoken(self._ref_signal_keys[i1:i2]),
+            _spoken(self._var_signal_keys[j1:j2]),
+            ref_tokens,
+            var_tokens,
+        )
 
     def _signals(
         self,
@@ -266,10 +357,25 @@ class _Reader:
         ref_tokens: list[Token],
         var_tokens: list[Token],
     ) -> None:
-        """Meaning signals of one operation, kept only when the whole texts agree."""
+        """Meaning signals of one operation, kept only when the whole texts agree.
+
+        Two kinds of difference are not read as signals, because the signal word does not
+        bear on what both versions say:
+
+        * a negation that comes with new content words of its own, in a stretch one
+          version adds or cuts ("there has never been anyone — not me, not Bill, nobody —
+          more qualified"): its scope is those words, so the shared claim keeps its
+          polarity; a bare "not" added to shared words ("we will not send") still counts;
+        * a modal or hedge inside a long replaced stretch (more than ``CLAUSE_WORDS``
+          words on either side): that is a clause said in other words ("and I say to all
+          those who are there" -> "he would advise him that"), where the reporter's
+          framing brings its own "would"; a short swap ("can" -> "may") still counts.
+        """
         ref_text, var_text = _quote(ref_tokens), _quote(var_tokens)
         ref_neg = sum(w in NEGATIONS for w in ref_words)
         var_neg = sum(w in NEGATIONS for w in var_words)
+        if not (ref_words and var_words) and _has_own_content(ref_words or var_words):
+            ref_neg = var_neg = 0
         if var_neg > ref_neg and self._var_negations > self._ref_negations:
             self.signals.append(
                 f"negation added: {ref_text} → {var_text}"
@@ -280,19 +386,29 @@ class _Reader:
             self.signals.append(
                 f"negation dropped: {ref_text}" + (f" → {var_text}" if var_words else "")
             )
-        ref_modals = set(_modal_kinds(ref_words, self.reported))
-        var_modals = set(_modal_kinds(var_words, self.reported))
+        long_replacement = bool(ref_words and var_words) and (
+            max(len(ref_words), len(var_words)) > CLAUSE_WORDS
+        )
+        if long_replacement:
+            ref_words_for_modality: list[str] = []
+            var_words_for_modality: list[str] = []
+        else:
+            ref_words_for_modality, var_words_for_modality = ref_words, var_words
+        ref_modals = set(_modal_kinds(ref_words_for_modality, self.reported))
+        var_modals = set(_modal_kinds(var_words_for_modality, self.reported))
         # kinds of modality the whole version lost or gained ("might" -> "may" is neither)
-        text_lost = ref_modals - var_modals & (set(self._ref_modals) - set(self._var_modals))
-        text_gained = var_modals - ref_modals & (set(self._var_modals) - set(self._ref_modals))
+        # (parenthesised: "&" binds tighter than "-", and a kind the operation lost but the
+        # other version says elsewhere is a modal that moved, not one that went missing)
+        text_lost = (ref_modals - var_modals) & (set(self._ref_modals) - set(self._var_modals))
+        text_gained = (var_modals - ref_modals) & (set(self._var_modals) - set(self._ref_modals))
         if (text_lost and var_modals - ref_modals) or (text_gained and ref_modals - var_modals):
             self.signals.append(f"modal changed: {ref_text} → {var_text}")
         elif text_lost:
             self.signals.append(f"modal dropped: {ref_text}")
         elif text_gained:
             self.signals.append(f"modal added: {var_text}")
-        ref_hedges = Counter(w for w in ref_words if w in HEDGES)
-        var_hedges = Counter(w for w in var_words if w in HEDGES)
+        ref_hedges = Counter(w for w in ref_words_for_modality if w in HEDGES)
+        var_hedges = Counter(w for w in var_words_for_modality if w in HEDGES)
         if ref_hedges - var_hedges and self._ref_hedges - self._var_hedges:
             self.signals.append(f"hedge dropped: {ref_text}")
         elif var_hedges - ref_hedges and self._var_hedges - self._ref_hedges:
@@ -311,6 +427,44 @@ class _Reader:
                 )
 
 
+#: An opening quotation mark (a closing one alone may be an apostrophe: "ISIS’ best").
+_OPENING_QUOTE = re.compile(r"[“\"«„‟]|''|(?<![^\W_])‘")
+
+
+def _looks_reported(side: _Side) -> bool:
+    """Whether a version's own words show it is reported speech, whatever its ``kind``.
+
+    Two cues the outlet's grammar gives away: it opens with the complementizer "that"
+    ("that he would fight ...") or with words of its own before a quotation ("he found
+    Trump “very charming”"). Kinds come from an extractor or a caller and may be
+    missing or wrong; back-shifted modals in such a version are grammar all the same.
+    """
+    first = next((token for token in side.tokens if token.kind == "word"), None)
+    if first is None or _OPENING_QUOTE.search(side.text[: first.start]):
+        return False
+    return first.surface == "that" or _OPENING_QUOTE.search(side.text, first.end) is not None
+
+
+def _complementizer(side: _Side, stretch: list[Token]) -> bool:
+    """A lone lowercase "that" opening a version outside quotation marks: the "that" of
+    "he said that ...", which the outlet wrote, not the speaker."""
+    if len(stretch) != 1 or stretch[0].kind != "word" or stretch[0].surface != "that":
+        return False
+    return not _QUOTE_GLYPHS.search(side.text[: stretch[0].start])
+
+
+def _has_own_content(words: list[str]) -> bool:
+    """Whether a stretch holds a content word besides negations, modals and hedges."""
+    return any(
+        word not in STOPWORDS
+        and word not in NEGATIONS
+        and word not in MODAL_KINDS
+        and word not in HEDGES
+        and word != _NEUTRAL
+        for word in words
+    )
+
+
 def drift(
     reference: str,
     variant: str,
@@ -325,27 +479,34 @@ def drift(
     is a meaning change whatever the words. The kinds ("direct", "indirect", "mixed") tell
     whether a version is reported speech: an indirect version of a direct quote is at
     best ``paraphrased``, and back-shifted modals ("would" for "will") are not a change.
+    A version whose text plainly reports speech (an opening "that", or the outlet's words
+    before a quotation) gets the back-shift allowance even when its kind says "direct";
+    the label itself follows the kinds given.
     """
     alignment = align(reference, variant)
-    reported = "indirect" in (reference_kind, variant_kind) or "mixed" in (
-        reference_kind,
-        variant_kind,
+    reported = (
+        "indirect" in (reference_kind, variant_kind)
+        or "mixed" in (reference_kind, variant_kind)
+        or _looks_reported(alignment.reference)
+        or _looks_reported(alignment.variant)
     )
     reader = _Reader(alignment, reported)
-    reader.read()
-    similarity = round(
-        SequenceMatcher(None, reader.ref_words, reader.var_words, autojunk=False).ratio(), 3
-    )
+    if alignment.reference.keys == alignment.variant.keys:
+        similarity = 1.0  # the same words: nothing to read, nothing to measure
+    else:
+        reader.read()
+        similarity = round(
+            SequenceMatcher(None, reader.ref_words, reader.var_words, autojunk=False).ratio(), 3
+        )
     signals = list(dict.fromkeys(reader.signals))
     if not same_speaker:
         signals.insert(0, "attributed to a different speaker: the versions credit different people")
     kinds = reader.kinds
     if signals:
         label = "meaning-changed"
-    elif _canonical(reference) == _canonical(variant):
-        label = "verbatim"
     elif kinds <= {"punctuation"}:
-        label = "punctuation-only"
+        # (only here can the texts be the same: any other kind means other words)
+        label = "verbatim" if _canonical(reference) == _canonical(variant) else "punctuation-only"
     elif kinds <= {"trim", "punctuation"}:
         label = "trimmed"
     elif kinds <= {"extension", "punctuation"}:

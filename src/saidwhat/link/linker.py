@@ -24,16 +24,24 @@ How a statement finds its cluster
      bracketed insertions, partial quotes;
    * *reworded*: the aligned words make up at least ``reworded`` of both versions (Dice):
      translations and light rewording ("take it" / "seize it");
-   * *quoted fragment* (known, equal speakers only): a mixed or indirect version quotes a
-     fragment of at least 3 words, ``fragment_share`` of which appear as a run in the
-     other version, and the two share topic words ("... “are not high, militarily”");
+   * *quoted fragment* (known, equal speakers only): a mixed or indirect version (as its
+     quotation marks show, whatever its ``kind``) quotes a fragment of at least 3 words,
+     ``fragment_share`` of which appear in order in a stretch of the other version at
+     most two words longer, and the two share topic words ("... “are not high,
+     militarily”"; "''a couple clicks''" in "a couple of clicks");
    * *paraphrase* (known, equal speakers only): the IDF-weighted overlap of content stems
      is at least ``paraphrase_overlap`` of the smaller bag, with at least
-     ``paraphrase_min_shared`` stems in common and a weighted Jaccard of at least 0.35:
-     indirect speech reporting a direct quote;
+     ``paraphrase_min_shared`` stems in common and a weighted Jaccard of at least
+     ``paraphrase_jaccard``, the two dated within ``paraphrase_days``: indirect speech
+     reporting a direct quote;
    * *embedding* (optional): in the grey zone (some lexical evidence, at least
      ``grey_zone``), cosine similarity of sentence embeddings of at least
      ``embedding_threshold``, with known, equal speakers.
+
+   The *reworded* rule does not link two versions that each name someone or something
+   the other never mentions (the same frame with different names: a different remark);
+   the three word-bag rules (paraphrase, quoted fragment, embedding) only link versions
+   dated within ``paraphrase_days`` of each other (a speaker's stock themes recur).
 
 3. **The best cluster wins; no chaining.** The new statement joins the single cluster
    whose representative matched best. Weak edges are never unioned: with union-find over
@@ -67,15 +75,17 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from difflib import SequenceMatcher
 from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
+from saidwhat.link.align import _side
 from saidwhat.link.drift import Drift, drift
 from saidwhat.link.statements import ClusterMember, Statement, StatementCluster
-from saidwhat.link.text import ELISION, STOPWORDS, quoted_fragments, stem, tokens
+from saidwhat.link.text import ELISION, STOPWORDS, Token, quoted_spans, stem, tokens
 
 __all__ = ["Embedder", "StatementLinker", "load_minilm_embedder", "choose_reference"]
 
@@ -83,7 +93,7 @@ __all__ = ["Embedder", "StatementLinker", "load_minilm_embedder", "choose_refere
 Embedder = Callable[[list[str]], np.ndarray]
 
 _FROZEN = -1
-_QUOTE_MARKS = re.compile(r"[“”\"«»„‘’]")
+_QUOTE_MARKS = re.compile(r"[“”\"«»„‘’]|''")
 
 
 @dataclass(slots=True)
@@ -97,6 +107,8 @@ class _Prepared:
     keys: list[tuple[int, float]]
     date: str | None
     speaker_id: str | None
+    day: int | None = None  # ``date`` as a day number, when it gives the day
+    names: frozenset[str] = frozenset()  # stems of the proper names in the text
     vector: np.ndarray | None = None
 
 
@@ -114,7 +126,7 @@ class _Match:
     contains_rep: bool  # the new statement holds (nearly) all of the representative
 
 
-def _segments(statement_tokens: list) -> list[list[str]]:
+def _segments(statement_tokens: list[Token]) -> list[list[str]]:
     """Runs of the speaker's stemmed words, broken at elisions and bracketed insertions."""
     segments: list[list[str]] = [[]]
     for token in statement_tokens:
@@ -128,9 +140,35 @@ def _segments(statement_tokens: list) -> list[list[str]]:
 class StatementLinker:
     """Incremental clustering of statements into utterances (see the module docstring).
 
-    Thresholds are keyword arguments with the defaults documented in the module
-    docstring; ``embedder`` adds sentence-embedding evidence in the grey zone (see
-    :func:`load_minilm_embedder`), and linking works well without it.
+    Keyword arguments, with their defaults and why:
+
+    * ``embedder`` (None): sentence-embedding evidence for the grey zone (see
+      :func:`load_minilm_embedder`); linking works well without it;
+    * ``min_words`` (4): below this many words a version is *short* and only links by the
+      strict short-content rules;
+    * ``containment`` (0.8), ``min_run`` (3): the *contained* rule; 0.8 lets a copy lose a
+      word or two to rewording, a 3-word common run rules out scattered function words;
+    * ``reworded`` (0.5): the *reworded* rule; translations of one quote share well over
+      half their words in order, different statements on one topic rarely do;
+    * ``fragment_share`` (0.75): the *quoted fragment* rule ("are" -> "is" in a 4-word
+      fragment still passes);
+    * ``paraphrase_overlap`` (0.6), ``paraphrase_min_shared`` (4), ``paraphrase_jaccard``
+      (0.2): the *paraphrase* rule. It is a containment test (a one-line summary of a
+      long quote shares little of the quote, as a partial quote does), so the weighted
+      Jaccard floor is low: it only stops a long text with many topics from taking in
+      every short remark of the same speaker that week;
+    * ``grey_zone`` (0.3), ``embedding_threshold`` (0.75): the *embedding* rule; a
+      starting point, not tuned on a real embedder here (none is installed in CI):
+      paraphrases should score above it and statements that merely share a topic below;
+    * ``paraphrase_days`` (14): the paraphrase, quoted-fragment and embedding rules only
+      link versions dated at most this many days apart (a news cycle, with room for a
+      weekly's delay): shared topic words months apart are a speaker's stock themes;
+    * ``max_candidates`` (8): representatives aligned per new statement (the best by
+      shared keys), which bounds the cost of each statement;
+    * ``max_postings`` (64): representatives per key before the key counts as too common;
+    * ``max_representatives`` (6): distinct versions per cluster kept for matching (plus
+      longer ones as they come, up to twice that): enough to cover a quote's excerpts
+      without storing every reprint.
     """
 
     def __init__(
@@ -144,8 +182,10 @@ class StatementLinker:
         fragment_share: float = 0.75,
         paraphrase_overlap: float = 0.6,
         paraphrase_min_shared: int = 4,
+        paraphrase_jaccard: float = 0.2,
         grey_zone: float = 0.3,
         embedding_threshold: float = 0.75,
+        paraphrase_days: int = 14,
         max_candidates: int = 8,
         max_postings: int = 64,
         max_representatives: int = 6,
@@ -158,8 +198,10 @@ class StatementLinker:
         self.fragment_share = fragment_share
         self.paraphrase_overlap = paraphrase_overlap
         self.paraphrase_min_shared = paraphrase_min_shared
+        self.paraphrase_jaccard = paraphrase_jaccard
         self.grey_zone = grey_zone
         self.embedding_threshold = embedding_threshold
+        self.paraphrase_days = paraphrase_days
         self.max_candidates = max_candidates
         self.max_postings = max_postings
         self.max_representatives = max_representatives
@@ -216,7 +258,7 @@ class StatementLinker:
             for word in prep.bag:
                 self._df[word] = self._df.get(word, 0) + 1
             if vectors is not None:
-                prep.vector = vectors[position]
+                prep.vector = vectors[position].copy()  # do not keep the whole batch alive
             prepared.append((index, prep))
         for index, prep in prepared:
             statement = self._statements[index]
@@ -278,14 +320,7 @@ class StatementLinker:
         stems = tuple(word for segment in segments for word in segment)
         norms = [n for t in statement_tokens if t.kind == "word" for n in t.norms]
         bag = frozenset(stem(word) for word in norms if word not in STOPWORDS)
-        fragments: tuple[tuple[str, ...], ...] = ()
-        if statement.kind != "direct":
-            fragments = tuple(
-                stems_of
-                for fragment in quoted_fragments(statement.text)
-                if len(stems_of := tuple(s for seg in _segments(tokens(fragment)) for s in seg))
-                >= 3
-            )
+        fragments = self._fragments(statement, statement_tokens, len(stems))
         keys: dict[int, float] = {}
         if len(stems) < 3:
             keys[hash(("x", stems))] = 1.0
@@ -299,15 +334,46 @@ class StatementLinker:
         for word in bag:
             if len(word) >= 4:
                 keys.setdefault(hash(("1", word)), 0.25)
+        when = statement.said_on or statement.published
         return _Prepared(
             stems=stems,
             bag=bag,
             content=sum(1 for word in stems if word in bag),
             fragments=fragments,
             keys=list(keys.items()),
-            date=statement.said_on or statement.published,
+            date=when,
             speaker_id=statement.speaker_id,
+            day=_day_number(when),
+            names=frozenset(stem(norm) for t in statement_tokens if t.is_name for norm in t.norms),
         )
+
+    @staticmethod
+    def _fragments(
+        statement: Statement, statement_tokens: list[Token], words: int
+    ) -> tuple[tuple[str, ...], ...]:
+        """The stemmed quoted fragments (3 words or more) of a mixed or indirect version.
+
+        Read from the text, not only from ``kind``: a version that quotes a few words
+        inside the reporter's own ("that he was “becoming ISIS's best recruiter”") is
+        mixed whatever it was labelled, and those quoted words are its best evidence.
+        A text that is all quotation (every word inside the marks) has no fragments.
+        The fragments are cut from the text's own tokens, so nothing is tokenised twice.
+        """
+        if not _QUOTE_MARKS.search(statement.text):
+            return ()
+        fragments = []
+        for start, end in quoted_spans(statement.text):
+            stems = tuple(
+                stem(norm)
+                for token in statement_tokens
+                if token.kind == "word" and start <= token.start < end
+                for norm in token.norms
+            )
+            if len(stems) >= 3:
+                fragments.append(stems)
+        if statement.kind == "direct" and sum(map(len, fragments)) >= words:
+            return ()
+        return tuple(fragments)
 
     # ----------------------------------------------------------------- clusters
 
@@ -489,15 +555,20 @@ class StatementLinker:
             and longest >= self.min_run
         ):
             return _Match(max(dice, 0.95 * containment), contains_rep)
-        if dice >= self.reworded and content_dice >= self.reworded and covered >= self.min_words:
+        if (
+            dice >= self.reworded
+            and content_dice >= self.reworded
+            and covered >= self.min_words
+            and not _names_conflict(new, rep)
+        ):
             return _Match(dice, contains_rep)
-        if not known_same_speaker:
+        if not known_same_speaker or not self._same_news_cycle(new, rep):
             return None
         weighted_overlap, weighted_jaccard, shared = self._bag_overlap(new.bag, rep.bag)
         if (
             shared >= self.paraphrase_min_shared
             and weighted_overlap >= self.paraphrase_overlap
-            and weighted_jaccard >= 0.35
+            and weighted_jaccard >= self.paraphrase_jaccard
         ):
             return _Match(0.5 * weighted_overlap, False)
         if weighted_overlap >= self.grey_zone and (
@@ -533,6 +604,19 @@ class StatementLinker:
             return _Match(0.9 * width / len(long) + 0.05, False)
         return None
 
+    def _same_news_cycle(self, new: _Prepared, rep: _Prepared) -> bool:
+        """Whether two versions are dated close enough for word-bag evidence to count.
+
+        Outlets paraphrase a remark while it is news; a speaker's stock topics ("universal
+        health care", "free college") come back in remarks months apart. Verbatim and
+        lightly reworded copies are recognised at any distance by the alignment rules;
+        only the weaker bag-of-words rules (paraphrase, quoted fragment, embedding) need
+        the dates to agree. Undated versions (or month-precision dates) are not held back.
+        """
+        if new.day is None or rep.day is None:
+            return True
+        return abs(new.day - rep.day) <= self.paraphrase_days
+
     def _bag_overlap(self, left: frozenset[str], right: frozenset[str]) -> tuple[float, float, int]:
         """IDF-weighted overlap coefficient, weighted Jaccard, and count of shared stems."""
         if not left or not right:
@@ -548,25 +632,47 @@ class StatementLinker:
     def _fragment_found(
         self, fragments: tuple[tuple[str, ...], ...], other: tuple[str, ...]
     ) -> bool:
-        """A quoted fragment of one version appears, nearly whole, as a run in the other."""
+        """A quoted fragment of one version appears, nearly whole, in the other.
+
+        Nearly whole means ``fragment_share`` of its words, in order, inside a stretch of
+        the other version at most two words longer than the fragment: "a couple clicks"
+        is found in "a couple of clicks", while the same words scattered over a sentence
+        are not a quotation of it.
+        """
         for fragment in fragments:
             if sum(word not in STOPWORDS for word in fragment) < 2:
                 continue
+            width = len(fragment)
             matcher = SequenceMatcher(None, fragment, other, autojunk=False)
-            match = matcher.find_longest_match(0, len(fragment), 0, len(other))
-            if match.size >= 3 and match.size / len(fragment) >= self.fragment_share:
+            match = matcher.find_longest_match(0, width, 0, len(other))
+            if match.size < 2:
+                continue
+            if match.size >= 3 and match.size / width >= self.fragment_share:
+                return True
+            # the stretch of ``other`` where the whole fragment would sit around that run
+            start = max(0, match.b - match.a - 2)
+            window = other[start : match.b + (width - match.a) + 2]
+            matcher.set_seq2(window)
+            found = matcher.get_matching_blocks()
+            aligned = sum(block.size for block in found)
+            spread = found[-2].b + found[-2].size - found[0].b if len(found) > 1 else 0
+            if aligned >= 3 and aligned / width >= self.fragment_share and spread <= width + 2:
                 return True
         return False
 
     # ----------------------------------------------------------------- results
 
     def _build(self, cluster: _Cluster) -> StatementCluster:
+        if len(cluster.members) == 1:
+            # most statements are reported once: no reference to choose, no drift to compute
+            only = self._statements[cluster.members[0]]
+            result = StatementCluster(cluster.id, only, "the only version")
+            result.members.append(ClusterMember(only, _reference_drift()))
+            return result
         members = [self._statements[index] for index in cluster.members]
         reference, reason = choose_reference(members)
         result = StatementCluster(cluster.id, reference, reason)
-        result.members.append(
-            ClusterMember(reference, Drift("verbatim", ["the reference version"], [], 1.0))
-        )
+        result.members.append(ClusterMember(reference, _reference_drift()))
         for statement in sorted(members, key=_chronological):
             if statement is reference:
                 continue
@@ -584,6 +690,32 @@ class StatementLinker:
         return result
 
 
+def _reference_drift() -> Drift:
+    """The reference's own drift: itself, verbatim (a fresh object, since Drift is mutable)."""
+    return Drift("verbatim", ["the reference version"], [], 1.0)
+
+
+def _day_number(value: str | None) -> int | None:
+    """An ISO date (``YYYY-MM-DD``, or longer) as a day number; None if it gives no day."""
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def _names_conflict(left: _Prepared, right: _Prepared) -> bool:
+    """Each version names someone or something the other never mentions.
+
+    "a 35 percent tax on Ford vehicles" and "a 35 percent tax on Carrier products from
+    Mexico" share most of their words but are about different targets: the same frame
+    filled with different names is a different remark, not a rewording. One-sided names
+    ("Clinton" vs "Hillary Clinton", a name for a pronoun) are no conflict.
+    """
+    return bool(left.names - set(right.stems)) and bool(right.names - set(left.stems))
+
+
 def _same_date(left: str | None, right: str | None) -> bool:
     """Both dated, and the same day (or one date is a less precise form of the other)."""
     return bool(left and right and (left.startswith(right) or right.startswith(left)))
@@ -597,8 +729,10 @@ _KIND_ORDER = {"direct": 0, "mixed": 1, "indirect": 2}
 
 
 def _wording(statement: Statement) -> tuple[str, ...]:
+    """The speaker's words of a version, read off its aligned side: that side is cached,
+    so the drift computed next for the same member does not tokenise it again."""
     return tuple(
-        norm for token in tokens(statement.text) if token.kind == "word" for norm in token.norms
+        key for key in _side(statement.text).keys if key != ELISION and not key.startswith("[")
     ) or (ELISION,)
 
 

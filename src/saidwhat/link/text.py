@@ -29,10 +29,12 @@ from functools import lru_cache
 
 __all__ = [
     "ELISION",
+    "HONORIFICS",
     "STOPWORDS",
     "Token",
     "content_stems",
     "quoted_fragments",
+    "quoted_spans",
     "stem",
     "tokens",
     "words",
@@ -45,13 +47,14 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "´":
 
 #: One pass over the text, alternatives in priority order: elisions (including "[...]"),
 #: bracketed insertions, numbers (with thousands separators and decimals), acronyms with
-#: dots ("U.S."), and words with internal apostrophes or hyphens ("there's", "Russia-Ukraine").
+#: dots ("U.S.", "U.S"), and words with internal apostrophes or hyphens ("there's",
+#: "Russia-Ukraine").
 _TOKEN = re.compile(
     r"""
     (?P<elision>[\[(]\s*(?:\.\s*){3,}[\])]|[\[(]\s*…\s*[\])]|(?:\.\s?){2,}\.|…)
   | (?P<bracket>\[[^\[\]]*\])
   | (?P<number>\d+(?:[.,]\d+)*%?)
-  | (?P<acronym>(?:[^\W\d_]\.){2,})
+  | (?P<acronym>[^\W\d_](?:\.[^\W\d_])+\.?(?![^\W_]))
   | (?P<word>[^\W_]+(?:['’ʼ\-‐‑][^\W_]+)*)
     """,
     re.VERBOSE,
@@ -130,9 +133,13 @@ STOPWORDS = word_set(
     was were be been being have has had having do does did doing would should could ought
     will shall may might must can not no nor never none nothing us said say says saying
     told tell that's because while until whether though although yet even still really
-    well like just get got going go one thing things lot way
+    well like just get got going go one thing things lot way mr mrs ms dr
     """
 )
+
+#: Courtesy titles: house style ("Mrs. Clinton" in one paper, "Clinton" in another), not a
+#: word that tells statements or people apart.
+HONORIFICS = word_set("Mr Mrs Ms Dr Mr. Mrs. Ms. Dr.")
 
 _STEM_SUFFIXES = (
     "ibilities",
@@ -213,6 +220,7 @@ class Token:
             and not self.sentence_start
             and self.surface[:1].isupper()
             and self.surface not in ("I", "I'm", "I’m", "I've", "I’ve", "I'll", "I’ll", "I'd")
+            and self.surface not in HONORIFICS
         )
 
 
@@ -256,6 +264,14 @@ def _normalise_number(surface: str) -> str:
 _SENTENCE_BREAK = re.compile(r"[.!?:;]")
 
 
+def _abbreviated(previous: Token, between: str) -> bool:
+    """Whether the only break after ``previous`` is the full stop of an abbreviation."""
+    return between.strip() == "." and (
+        previous.surface in HONORIFICS
+        or (len(previous.surface) == 1 and previous.surface.isupper())
+    )
+
+
 def tokens(text: str) -> list[Token]:
     """Tokenise a statement's text (see the module docstring for the token kinds)."""
     result: list[Token] = []
@@ -263,10 +279,14 @@ def tokens(text: str) -> list[Token]:
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "word"
         between = text[previous_end : match.start()]
-        # after a full stop (or a colon, or a cut) a capital letter is grammar, not a name
+        # after a full stop (or a colon, or a cut) a capital letter is grammar, not a name;
+        # but the full stop of "Mrs." or of an initial ("John F. Kennedy") ends no sentence
         sentence_start = (
             not result
-            or _SENTENCE_BREAK.search(between) is not None
+            or (
+                _SENTENCE_BREAK.search(between) is not None
+                and not _abbreviated(result[-1], between)
+            )
             or result[-1].kind == "elision"
         )
         surface = match.group()
@@ -297,7 +317,9 @@ def tokens(text: str) -> list[Token]:
                 Token("word", surface, (norm,), match.start(), match.end(), sentence_start)
             )
         elif kind == "acronym":
-            norm = _intern(surface.lower())
+            # "U.S." and "U.S" (a dropped full stop) are one name; "US" is normalised alike
+            letters = surface.replace(".", "").lower()
+            norm = _intern("u.s." if letters == "us" else letters)
             result.append(
                 Token("word", surface, (norm,), match.start(), match.end(), sentence_start)
             )
@@ -349,11 +371,24 @@ def content_stems(norms: list[str]) -> set[str]:
     return {stem(word) for word in norms if word not in STOPWORDS}
 
 
-_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|«([^»]+)»|‘(.+?)’(?![^\W_])")
+_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"|''(.+?)''|«([^»]+)»|‘(.+?)’(?![^\W_])")
 
 
 def quoted_fragments(text: str) -> list[str]:
     """The parts of a text inside quotation marks: in a mixed or indirect attribution, the
     words the outlet presents as the speaker's own ("... “are not high, militarily,” he said").
+
+    Doubled apostrophes count as quotation marks: some archives (the NYT's among them)
+    print ''these'' for “these”, and their partial quotes matter as much as anyone's.
     """
-    return [next(group for group in match.groups() if group) for match in _QUOTED.finditer(text)]
+    return [text[start:end] for start, end in quoted_spans(text)]
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Where :func:`quoted_fragments` lie in ``text`` (start, end; inside the marks), so a
+    caller holding the text's tokens can pick the quoted ones without tokenising again."""
+    spans = []
+    for match in _QUOTED.finditer(text):
+        group = next(number for number, value in enumerate(match.groups(), 1) if value)
+        spans.append(match.span(group))
+    return spans
