@@ -73,7 +73,7 @@ import math
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -283,15 +283,21 @@ class StatementLinker:
             for index, statement in enumerate(self._statements)
         }
 
-    def clusters(self, *, min_members: int = 1) -> list[StatementCluster]:
+    def clusters(
+        self, *, min_members: int = 1, only: Collection[str] | None = None
+    ) -> list[StatementCluster]:
         """Every cluster with its reference version and each member's drift from it.
 
         Largest first, then by id. ``min_members=2`` keeps only statements reported more
-        than once. Drift is computed here, not while linking, so linking stays fast.
+        than once. ``only`` limits the work to those cluster ids (a store updating the
+        clusters that new statements joined). Drift is computed here, not while linking,
+        so linking stays fast.
         """
         result: list[StatementCluster] = []
         for number, cluster in enumerate(self._clusters):
             if self._parent[number] != number or len(cluster.members) < min_members:
+                continue
+            if only is not None and cluster.id not in only:
                 continue
             result.append(self._build(cluster))
         result.sort(key=lambda c: (-len(c.members), c.id))

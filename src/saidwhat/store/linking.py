@@ -112,13 +112,16 @@ def link_store(
             seeds[statement.id] = found[0]
             stored[statement.id] = found
     linker.add(statements, cluster_ids=seeds)
-    clusters = linker.clusters()
-    summary = LinkSummary(
-        statements=len(statements),
-        new_statements=len(statements) - len(seeds),
-        clusters=len(clusters),
-    )
-    _write(store, clusters, stored, summary)
+    fresh = [s.id for s in statements if s.id not in seeds]
+    # Only clusters that new statements joined (or that absorbed others) can change; the
+    # rest keep their stored rows, which is what makes a run after a small ingest quick.
+    replaced: set[str] | None = None
+    if seeds:
+        touched = {linker.cluster_of(i) or i for i in fresh} | set(linker.merged.values())
+        replaced = touched | set(linker.merged)
+    clusters = linker.clusters(only=replaced)
+    summary = LinkSummary(statements=len(statements), new_statements=len(fresh))
+    _write(store, clusters, stored, summary, replaced)
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -128,8 +131,13 @@ def _write(
     clusters: list[StatementCluster],
     stored: dict[str, _Stored],
     summary: LinkSummary,
+    replaced: set[str] | None,
 ) -> None:
-    """Store cluster ids and drift for the versions whose cluster or drift changed."""
+    """Store cluster ids and drift for the versions whose cluster or drift changed.
+
+    ``replaced`` names the cluster rows to rewrite; None rewrites them all. The summary's
+    counts are read back from the table, so they cover untouched clusters too.
+    """
     now = datetime.now(UTC)
     member_rows: list[dict[str, Any]] = []
     cluster_rows: list[dict[str, Any]] = []
@@ -139,9 +147,6 @@ def _write(
         outlets = {
             m.statement.outlet or f"article {m.statement.article_id}" for m in cluster.members
         }
-        if len(cluster) > 1:
-            summary.reported_more_than_once += 1
-            summary.across_outlets += len(outlets) > 1
         said = [m.statement.said_on or m.statement.published for m in cluster.members]
         cluster_rows.append(
             {
@@ -185,9 +190,24 @@ def _write(
                 ),
                 member_rows,
             )
-        connection.execute(delete(StatementClusterRecord))
+        table = StatementClusterRecord.__table__
+        if replaced is None:
+            connection.execute(delete(table))
+        else:
+            ids = sorted(replaced)
+            for start in range(0, len(ids), _READ_BATCH):
+                batch = ids[start : start + _READ_BATCH]
+                connection.execute(delete(table).where(table.c.id.in_(batch)))
         if cluster_rows:
-            connection.execute(insert(StatementClusterRecord), cluster_rows)
+            connection.execute(insert(table), cluster_rows)
+        counts = connection.execute(
+            select(
+                func.count(),
+                func.count().filter(table.c.members > 1),
+                func.count().filter(table.c.outlets > 1),
+            )
+        ).one()
+    summary.clusters, summary.reported_more_than_once, summary.across_outlets = counts
 
 
 @dataclass(slots=True)
