@@ -546,6 +546,13 @@ _SEARCH_HELP = (
 )
 
 
+#: The --db option of every command that reads an existing store.
+ReadDb = Annotated[
+    str | None,
+    typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
+]
+
+
 class Kind(StrEnum):
     """Attribution kinds; an enum so --help lists the choices."""
 
@@ -636,10 +643,7 @@ def search_command(
             show_default=False,
         ),
     ],
-    db: Annotated[
-        str | None,
-        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
-    ] = None,
+    db: ReadDb = None,
     speaker: Annotated[
         str | None,
         typer.Option(
@@ -834,10 +838,7 @@ def export_command(
             show_default=False,
         ),
     ] = None,
-    db: Annotated[
-        str | None,
-        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
-    ] = None,
+    db: ReadDb = None,
 ) -> None:
     """Export attributions (user-facing help: ``_EXPORT_HELP``)."""
     import io

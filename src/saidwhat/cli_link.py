@@ -18,9 +18,9 @@ from rich.table import Table
 from rich.text import Text
 
 from saidwhat.cli import (
-    _DB_HELP_READ,
     EXIT_CANNOT_RUN,
     EXIT_INPUT_FAILED,
+    ReadDb,
     _database_failed,
     _err,
     _one_line,
@@ -52,10 +52,7 @@ _LINK_HELP = (
 
 @app.command("link", help=_LINK_HELP)
 def link_command(
-    db: Annotated[
-        str | None,
-        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
-    ] = None,
+    db: ReadDb = None,
     rebuild: Annotated[
         bool,
         typer.Option("--rebuild", help="Forget the stored clusters and link everything again."),
@@ -143,10 +140,7 @@ def _statements_table(statements: list[ReportedStatement]) -> Table:
 
 @app.command("statements", help=_STATEMENTS_HELP)
 def statements_command(
-    db: Annotated[
-        str | None,
-        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
-    ] = None,
+    db: ReadDb = None,
     speaker: Annotated[
         str | None,
         typer.Option(

@@ -20,9 +20,9 @@ from rich.text import Text
 
 from saidwhat.cli import (
     _ALIASES_HELP,
-    _DB_HELP_READ,
     EXIT_CANNOT_RUN,
     EXIT_INPUT_FAILED,
+    ReadDb,
     _database_failed,
     _err,
     _load_aliases,
@@ -93,10 +93,7 @@ def _speakers_table(speakers: list[SpeakerSummary]) -> Table:
 
 @app.command("speakers", help=_SPEAKERS_HELP)
 def speakers_command(
-    db: Annotated[
-        str | None,
-        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
-    ] = None,
+    db: ReadDb = None,
     aliases: Annotated[
         Path | None,
         typer.Option(
@@ -202,10 +199,7 @@ def _timeline_table(entries: list[TimelineEntry]) -> Table:
 @app.command("speaker", help=_SPEAKER_HELP)
 def speaker_command(
     name: Annotated[str, typer.Argument(help="Speaker id, name or alias.", show_default=False)],
-    db: Annotated[
-        str | None,
-        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
-    ] = None,
+    db: ReadDb = None,
     since: Annotated[
         str | None,
         typer.Option(
@@ -304,10 +298,7 @@ _OUTLETS_HELP = (
 
 @app.command("outlets", help=_OUTLETS_HELP)
 def outlets_command(
-    db: Annotated[
-        str | None,
-        typer.Option("--db", metavar="URL", envvar="SAIDWHAT_DB", help=_DB_HELP_READ),
-    ] = None,
+    db: ReadDb = None,
     as_json: Annotated[
         bool,
         typer.Option(

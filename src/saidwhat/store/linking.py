@@ -29,6 +29,7 @@ from saidwhat.store.schema import (
     StoredArticle,
     StoredAttribution,
 )
+from saidwhat.store.speakers import statement_rows
 
 #: Attributions read from the database at a time while loading statements.
 _READ_BATCH = 20_000
@@ -70,11 +71,7 @@ def _statements(store: Store, rebuild: bool) -> Iterator[tuple[Statement, _Store
             articles.c.published,
             outlets.c.name.label("outlet"),
         )
-        .select_from(
-            attributions.join(articles, articles.c.id == attributions.c.article_id).outerjoin(
-                outlets, outlets.c.id == articles.c.outlet_id
-            )
-        )
+        .select_from(statement_rows())
         .order_by(attributions.c.id)
     )
     with store.begin_read() as connection:
@@ -305,11 +302,7 @@ def reported_statements(
                 articles.c.published,
                 outlets.c.name.label("outlet"),
             )
-            .select_from(
-                attributions.join(articles, articles.c.id == attributions.c.article_id).outerjoin(
-                    outlets, outlets.c.id == articles.c.outlet_id
-                )
-            )
+            .select_from(statement_rows())
             .where(attributions.c.cluster_id.in_([row.id for row in chosen]))
             .order_by(
                 func.coalesce(attributions.c.said_on, articles.c.published), attributions.c.id

@@ -175,7 +175,8 @@ class SpeakerSummary:
         }
 
 
-def _statement_rows() -> Any:
+def statement_rows() -> Any:
+    """Attributions joined with their articles and (outer) outlets: what listings read."""
     attributions, articles = StoredAttribution.__table__, StoredArticle.__table__
     outlets = Outlet.__table__
     return attributions.join(articles, articles.c.id == attributions.c.article_id).outerjoin(
@@ -204,7 +205,7 @@ def list_speakers(
                 func.min(when).label("first"),
                 func.max(when).label("last"),
             )
-            .select_from(_statement_rows())
+            .select_from(statement_rows())
             .where(attributions.c.speaker_id.is_not(None))
             .group_by(attributions.c.speaker_id, outlets.c.name)
         ).all()
@@ -320,7 +321,7 @@ def speaker_timeline(
             attributions.c.content_text,
             attributions.c.id,
         )
-        .select_from(_statement_rows())
+        .select_from(statement_rows())
         .where(attributions.c.speaker_id == speaker_id, *date_overlap_filters(when, since, until))
         .order_by(when.nulls_last(), articles.c.key, attributions.c.position)
     )
@@ -396,7 +397,7 @@ def outlet_sourcing(store: Store) -> list[OutletSourcing]:
         unnamed = connection.execute(
             select(outlet_name.label("outlet"), speakers.c.name, func.count().label("n"))
             .select_from(
-                _statement_rows().outerjoin(speakers, speakers.c.id == attributions.c.speaker_id)
+                statement_rows().outerjoin(speakers, speakers.c.id == attributions.c.speaker_id)
             )
             .where(attributions.c.anonymous.is_(True))
             .group_by(outlet_name, speakers.c.name)
