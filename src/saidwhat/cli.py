@@ -571,13 +571,21 @@ class Precision(StrEnum):
 
 def _open_existing_store(db: str | None) -> Store:
     """The store at ``db``, which must exist; exit 2 with the reason otherwise."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from saidwhat.store import SchemaTooNewError, StoreError, open_store
+    from saidwhat.store.speakers import ensure_speakers
 
     try:
-        return open_store(db, create=False)
+        store = open_store(db, create=False)
     except (StoreError, SchemaTooNewError) as exc:
         _err(f"error: {exc}")
         raise typer.Exit(EXIT_CANNOT_RUN) from None
+    try:
+        ensure_speakers(store)  # a store upgraded from before canonical speakers
+    except SQLAlchemyError as exc:
+        raise _database_failed(store, exc) from None
+    return store
 
 
 def _database_failed(store: Store, exc: Exception) -> typer.Exit:

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from saidwhat.resolve import AliasRules
 from saidwhat.store import Store, ingest, open_store
-from saidwhat.store.schema import SpeakerRule, StoredArticle, StoredAttribution
+from saidwhat.store.schema import SpeakerRecord, SpeakerRule, StoredArticle, StoredAttribution
 from saidwhat.store.search import search
 from saidwhat.store.speakers import (
     add_rules,
+    ensure_speakers,
     list_speakers,
     refresh_speakers,
     speaker_timeline,
@@ -240,3 +241,24 @@ def test_outlets_compared_on_unnamed_sources(examples_url: str) -> None:
     assert peace["articles"] == 1 and peace["statements"] > peace["anonymous"] > 0
     assert peace["unnamed_sources"]["US official"] == 2
     assert peace["anonymous_share"] == round(peace["anonymous"] / peace["statements"], 4)
+
+
+def test_a_store_from_before_speaker_ids_gets_them_on_first_use(store_url: str) -> None:
+    from typer.testing import CliRunner
+
+    from saidwhat.cli import app
+
+    with open_store(store_url) as store:
+        ingest(store, [EXAMPLES / "articles.jsonl"])
+        # As a store upgraded from schema 3 looks: names stored, no ids, no speakers.
+        with store.begin_write() as connection:
+            connection.execute(StoredAttribution.__table__.update().values(speaker_id=None))
+            connection.execute(SpeakerRecord.__table__.delete())
+    result = CliRunner().invoke(
+        app, ["search", "negotiat*", "--db", store_url, "--speaker", "mark-milley", "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    hits = [json.loads(line) for line in result.stdout.splitlines()]
+    assert hits and {hit["speaker_id"] for hit in hits} == {"mark-milley"}
+    with open_store(store_url) as store:
+        assert not ensure_speakers(store)  # done once, not on every command

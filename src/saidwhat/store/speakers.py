@@ -126,6 +126,27 @@ def refresh_speakers(store: Store, extra_rules: AliasRules | None = None) -> Spe
     return directory
 
 
+def ensure_speakers(store: Store) -> bool:
+    """Resolve speakers if the store has named attributions but no speakers; True if it did.
+
+    That is a store upgraded from before canonical speakers (schema 4), whose rows have no
+    speaker ids yet: commands that read speaker ids call this first, so such a store gives
+    right answers without a re-ingest. (Rows stored since always carry their article's
+    ids, and every ingest ends with a full refresh.)
+    """
+    attributions = StoredAttribution.__table__
+    with store.begin_read() as connection:
+        if connection.execute(select(SpeakerRecord.id).limit(1)).first() is not None:
+            return False
+        named = connection.execute(
+            select(attributions.c.id).where(attributions.c.speaker.is_not(None)).limit(1)
+        ).first()
+    if named is None:
+        return False
+    refresh_speakers(store)
+    return True
+
+
 def stored_directory(store: Store) -> SpeakerDirectory:
     """The directory as last written by :func:`refresh_speakers`, for looking names up."""
     from saidwhat.resolve.speakers import Speaker
