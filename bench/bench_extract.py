@@ -12,7 +12,11 @@ their ratio is meaningful even on a noisy machine where the absolute numbers are
 
 * **bare parse** - ``list(nlp.pipe(texts))`` with the pipeline ``load_nlp()`` returns and the
   batch size ``extract_many`` uses, i.e. the floor set by spaCy itself;
-* **extract** - ``list(extract_many(texts))``: parsing plus rules and speaker resolution.
+* **extract** - ``list(extract_many(texts))``: parsing plus rules and speaker resolution,
+  with the default method (the rules judged by the trained cue model);
+* **extract (rules)** - the same with ``method="rules"`` (the cue lexicon alone), timed in
+  the same loop so that the model's cost is read under the same load (``--method`` picks
+  one of the two instead).
 
 Each is timed best-of-N (the minimum is the run least disturbed by other processes), after
 a warm-up that loads the model and fills spaCy's caches. Words are whitespace-separated
@@ -101,6 +105,12 @@ def main(argv: list[str] | None = None) -> None:
         help=f"time only the first articles up to this many words; 0 = all "
         f"(default: {DEFAULT_MAX_WORDS:,})",
     )
+    parser.add_argument(
+        "--method",
+        choices=("both", "model", "rules"),
+        default="both",
+        help="extraction method(s) to time (default: both, interleaved)",
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -115,21 +125,31 @@ def main(argv: list[str] | None = None) -> None:
     # Warm-up: model weights paged in, vocab and rule caches filled, for both paths.
     warm = texts[:5]
     list(nlp.pipe(warm))
-    list(extract_many(warm))
+    methods = ["model", "rules"] if args.method == "both" else [args.method]
+    for method in methods:
+        list(extract_many(warm, method=method))
 
     # Same batch size as extract_many uses, so the difference is the rules, not batching.
     batch_size = inspect.signature(extract_many).parameters["batch_size"].default
     bare_times: list[float] = []
-    full_times: list[float] = []
+    full_times: dict[str, list[float]] = {method: [] for method in methods}
     for _ in range(args.repeat):
-        # Interleaved, so that a burst of load from another process hits both alike.
+        # Interleaved, so that a burst of load from another process hits all alike.
         bare_times.append(timed(lambda: list(nlp.pipe(texts, batch_size=batch_size))))
-        full_times.append(timed(lambda: list(extract_many(texts))))
-    bare, full = min(bare_times), min(full_times)
+        for method in methods:
+            full_times[method].append(
+                timed(lambda method=method: list(extract_many(texts, method=method)))
+            )
+    bare = min(bare_times)
     print(line("bare parse", words, bare))
-    print(line("extract", words, full))
-
-    print(f"extract / bare parse time: {full / bare:.2f}x")
+    for method in methods:
+        label = "extract" if method == "model" else f"extract ({method})"
+        print(line(label, words, min(full_times[method])))
+    full = min(full_times[methods[0]])
+    print(
+        f"{'extract' if methods[0] == 'model' else 'extract (rules)'} / bare parse time: "
+        f"{full / bare:.2f}x"
+    )
     citron_ratio = words / full / CITRON_WORDS_PER_SECOND
     print(f"vs Citron ({CITRON_WORDS_PER_SECOND:,} words/s): {citron_ratio:.2f}x")
     print(f"peak RSS: {peak_rss_mb():,.0f} MB")

@@ -289,8 +289,13 @@ def extract(
 
 
 class Method(StrEnum):
-    """Extraction methods that can be scored; an enum so --help lists the choices."""
+    """Extraction methods that can be scored; an enum so --help lists the choices.
 
+    ``model``: the rules with the trained cue model judging candidates (the default);
+    ``rules``: the cue lexicon alone, the faster fallback.
+    """
+
+    model = "model"
     rules = "rules"
 
 
@@ -318,8 +323,11 @@ def eval_brat(
     ] = False,
     method: Annotated[
         Method,
-        typer.Option("--method", help="Extraction method to score."),
-    ] = Method.rules,
+        typer.Option(
+            "--method",
+            help="Extraction method to score: model (rules + trained cue model) or rules.",
+        ),
+    ] = Method.model,
 ) -> None:
     """Score extraction against gold brat annotations (user-facing help: ``_EVAL_BRAT_HELP``)."""
     from saidwhat.evaluate import CorpusError, evaluate, format_table, read_brat_corpus
@@ -346,7 +354,7 @@ def eval_brat(
 
     texts = [article.text for article, _ in corpus]
     started = time.perf_counter()
-    predictions = list(extract_many(texts))
+    predictions = list(extract_many(texts, method=method.value))
     seconds = time.perf_counter() - started
 
     gold = {article.id: (article.text, attributions) for article, attributions in corpus}
@@ -912,4 +920,4 @@ if __name__ == "__main__":  # pragma: no cover - `python -m saidwhat.cli`
 
 
 # Commands that live in their own modules register themselves on ``app``.
-from saidwhat import cli_link, cli_speakers  # noqa: E402, F401
+from saidwhat import cli_link, cli_speakers, cli_train  # noqa: E402, F401

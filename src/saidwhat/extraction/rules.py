@@ -17,10 +17,17 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from spacy.tokens import Doc, Token
 
-from saidwhat.extraction.cues import CUE_NOUNS, is_cue_lemma, is_object_cue_lemma
+from saidwhat.extraction.cues import (
+    CORE_SPEECH_VERBS,
+    CUE_NOUNS,
+    NEVER_CUES,
+    is_cue_lemma,
+    is_object_cue_lemma,
+)
 from saidwhat.extraction.quotes import QUOTE_CHARS, Quote, QuoteIndex, find_quotes
 from saidwhat.extraction.syntax import coarse_pos, is_verb, lemma_of
 from saidwhat.model import Attribution, AttributionKind, Span
@@ -124,6 +131,52 @@ class _Found:
     #: Characters the statement's frame is confined to, when an outlet's report around it
     #: carries dates of its own ("The Times reported on Tuesday that Milley argued ...").
     frame_limit: tuple[int, int] | None = None
+    #: The verb (or "according") the pattern started from, its speaker token and which
+    #: pattern built the content: what a trained :class:`CueJudge` reads.
+    verb: Token | None = None
+    subject: Token | None = None
+    pattern: str = ""
+    #: Found with the cue lexicon alone: the rules without a judge would report it.
+    lexical: bool = False
+
+
+#: The public name of a candidate attribution, for :class:`CueJudge` implementations.
+Candidate = _Found
+
+
+class CueJudge(Protocol):
+    """Decides which candidate cues are attributions, in place of the cue lexicon.
+
+    Why a protocol: the rules stay free of any learning code, and a trained model
+    (:mod:`saidwhat.extraction.cue_model`) plugs in here. With a judge, every verb outside
+    quotations is tried as a cue (whatever the lexicon says of its lemma), the patterns build
+    each candidate's source and content, and the judge's probability decides which stay.
+    """
+
+    #: The bar for candidates only the open pass finds ...
+    threshold: float
+    #: ... and for those the cue lexicon finds too (the rules' own attributions).
+    keep_threshold: float
+
+    def probabilities(self, doc: Doc, quotes: QuoteIndex, found: list[Candidate]) -> list[float]:
+        """The probability that each candidate is a real attribution."""
+        ...
+
+
+def _candidate_key(found: _Found) -> tuple[int, str, tuple[tuple[int, int], ...]]:
+    """What makes two candidates the same: the word they start from, the pattern, the content."""
+    return (found.verb.i if found.verb is not None else -1, found.pattern, tuple(found.content))
+
+
+def _has_core_cue(found: _Found) -> bool:
+    """Is the cue "according to" or built on a core reporting verb ("was said to believe")?
+
+    These are cues in any news text (:data:`cues.CORE_SPEECH_VERBS`); PolNeAR's annotators
+    left some of them out, and a model trained there alone would learn to drop them.
+    """
+    return found.pattern == "according" or any(
+        is_verb(t) and lemma_of(t) in CORE_SPEECH_VERBS for t in found.cue_tokens
+    )
 
 
 def _token_range(tokens: Iterable[Token]) -> Span:
@@ -342,6 +395,25 @@ def _appeal_preposition(verb: Token) -> Token | None:
     return None
 
 
+#: Prepositions whose object can be what a cue verb is about ("spoke of", "warned against").
+#: Not "to": "pointed to the polls" is rare beside "turned to the police", and on PolNeAR dev
+#: leaving it out scored better (lenient 0.669 against 0.667).
+_CONTENT_PREPOSITIONS = frozenset({"about", "of", "on", "against", "as", "over", "for"})
+
+
+def _content_preposition(verb: Token) -> Token | None:
+    """The preposition right after a verb that takes its object as content ("spoke of X")."""
+    for child in verb.children:
+        if (
+            child.dep_ == "prep"
+            and child.lower_ in _CONTENT_PREPOSITIONS
+            and verb.i < child.i <= verb.i + 2
+            and any(g.dep_ in ("pobj", "pcomp") for g in child.children)
+        ):
+            return child
+    return None
+
+
 def _appeal_content(verb: Token, preposition: Token) -> list[Token]:
     tokens = [t for t in preposition.subtree if t.i != preposition.i]
     for child in verb.children:
@@ -389,11 +461,13 @@ def _until_comma(head: Token) -> list[Token]:
     return tokens
 
 
-def _content_head(verb: Token) -> Token | None:
+def _content_head(verb: Token, open_infinitives: bool = False) -> Token | None:
+    """The head of the clause a cue governs: its ccomp, or the to-infinitive of a verb that
+    takes one as content ("vowed to fight"); ``open_infinitives`` accepts any verb's."""
     for child in verb.children:
         if child.dep_ == "ccomp":
             return child
-    if lemma_of(verb) in _INFINITIVE_CUES:
+    if open_infinitives or lemma_of(verb) in _INFINITIVE_CUES:
         for child in verb.children:
             if child.dep_ == "xcomp" and child.i > verb.i:
                 return child
@@ -419,11 +493,28 @@ def _kind(text: str, content: Span, quotes: QuoteIndex) -> AttributionKind:
 class _Extractor:
     """Holds the per-document state the rules share: text, quotes, claimed tokens."""
 
-    def __init__(self, doc: Doc, quotes: list[Quote] | None = None) -> None:
+    def __init__(
+        self, doc: Doc, quotes: list[Quote] | None = None, judge: CueJudge | None = None
+    ) -> None:
         self.doc = doc
         self.text = doc.text
         self.quotes = QuoteIndex(quotes if quotes is not None else find_quotes(self.text))
         self.found: list[_Found] = []
+        self.judge = judge
+        #: Trying every verb, not only the lexicon's (the second pass under a judge).
+        self.open = False
+
+    def _is_cue(self, lemma: str) -> bool:
+        """Whether a verb may head a clause cue: the lexicon's say, or any verb when open."""
+        if self.open:
+            return lemma not in NEVER_CUES
+        return is_cue_lemma(lemma)
+
+    def _is_object_cue(self, lemma: str) -> bool:
+        """Whether a verb's object may be content ("criticized Obama"); any verb when open."""
+        if self.open:
+            return lemma not in NEVER_CUES
+        return is_object_cue_lemma(lemma)
 
     # -- widening content to whole quotations -------------------------------------------
     def _widen_to_quotes(self, content: Span, protected: Span) -> Span:
@@ -443,10 +534,41 @@ class _Extractor:
 
     # -- the patterns ----------------------------------------------------------------------
     def run(self) -> list[_Found]:
-        claimed_cues: set[int] = set()
+        if self.judge is None:
+            self._cue_patterns()
+        else:
+            self._judged_cue_patterns(self.judge)
+        self._speaker_labels()
+        self._dash_signatures()
+        self._colon_quotes()
+        self._reported_through_outlets()
+        self._attach_continuation_quotes()
+        return self.found
+
+    def _judged_cue_patterns(self, judge: CueJudge) -> None:
+        """The cue patterns twice, with the lexicon and then with every verb, judged.
+
+        The candidates the lexicon gives are marked ``lexical``: the rules alone would keep
+        them, and the judge may hold them to a lower bar (:attr:`CueJudge.keep_threshold`)
+        than the candidates only the open pass finds.
+        """
+        self._cue_patterns()
+        lexical = self.found
+        for found in lexical:
+            found.lexical = True
+        known = {_candidate_key(f) for f in lexical}
+        self.found = []
+        self.open = True
+        try:
+            self._cue_patterns()
+        finally:
+            self.open = False
+        self.found = lexical + [f for f in self.found if _candidate_key(f) not in known]
+        self._apply_judge(judge)
+
+    def _cue_patterns(self) -> None:
+        """Verb cues and "according to", the patterns a judge decides on."""
         for tok in self.doc:
-            if tok.i in claimed_cues:
-                continue
             if (
                 tok.lower_ == "according"
                 and tok.i + 1 < len(self.doc)
@@ -455,16 +577,28 @@ class _Extractor:
                 self._according_to(tok)
             elif (
                 is_verb(tok)
-                and is_cue_lemma(lemma_of(tok))
+                and self._is_cue(lemma_of(tok))
                 and (not self._inside_closed_quote(tok))
             ):
                 self._verb_cue(tok)
-        self._speaker_labels()
-        self._dash_signatures()
-        self._colon_quotes()
-        self._reported_through_outlets()
-        self._attach_continuation_quotes()
-        return self.found
+
+    def _apply_judge(self, judge: CueJudge) -> None:
+        """Keep the candidates the judge accepts, with its probability as their confidence."""
+        if not self.found:
+            return
+        probabilities = judge.probabilities(self.doc, self.quotes, self.found)
+        kept = []
+        for found, probability in zip(self.found, probabilities, strict=True):
+            if found.lexical and _has_core_cue(found):
+                bar = 0.0  # the hand-written core of reporting verbs is never overruled
+            elif found.lexical:
+                bar = judge.keep_threshold
+            else:
+                bar = judge.threshold
+            if probability >= bar:
+                found.confidence = probability
+                kept.append(found)
+        self.found = kept
 
     def _reported_through_outlets(self) -> None:
         """ "The New York Times reported on Tuesday that Milley argued that ...": the statement
@@ -545,14 +679,15 @@ class _Extractor:
 
     def _verb_cue(self, verb: Token) -> None:
         # "is said to believe that ...": the inner verb carries the content; the cue spans both.
+        open_infinitives = self.open
         for child in verb.children:
-            if child.dep_ == "xcomp" and _content_head(child) is not None:
+            if child.dep_ == "xcomp" and _content_head(child, open_infinitives) is not None:
                 self._verb_cue(child)
                 return
         lemma = lemma_of(verb)
-        embedded = verb.dep_ == "xcomp" and is_cue_lemma(lemma_of(verb.head))
-        clause_cue = embedded or is_cue_lemma(lemma)
-        head = _content_head(verb) if clause_cue else None
+        embedded = verb.dep_ == "xcomp" and self._is_cue(lemma_of(verb.head))
+        clause_cue = embedded or self._is_cue(lemma)
+        head = _content_head(verb, open_infinitives) if clause_cue else None
         cue = _cue_tokens(verb)
         if embedded:
             cue = sorted(
@@ -565,16 +700,18 @@ class _Extractor:
         naming = _naming_content(verb) if lemma in _NAMING_CUES else []
         content_tokens: list[Token] | tuple[int, int] = []
         content_head = head
+        pattern = ""
         appeal = _appeal_preposition(verb) if lemma in _APPEAL_CUES and head is None else None
         if appeal is not None:
             # "called for big tax hikes", "called on Obama to retaliate": the preposition is
             # part of the cue, what follows it is the content.
             cue = sorted({*cue, appeal}, key=lambda t: t.i)
-            content_tokens, confidence = _appeal_content(verb, appeal), 0.7
+            content_tokens, confidence, pattern = _appeal_content(verb, appeal), 0.7, "appeal"
         elif naming:
-            content_tokens, confidence = naming, 0.7
+            content_tokens, confidence, pattern = naming, 0.7, "naming"
         elif head is not None:
             content_tokens, confidence = _subtree_span(head), 0.8
+            pattern = "clause" if head.dep_ == "ccomp" else "infinitive"
             if head.dep_ == "xcomp":
                 # "urged Congress to act": the addressee belongs to the content.
                 content_tokens += [
@@ -594,11 +731,20 @@ class _Extractor:
         ):
             # "'X,' he said, 'Y.'" parsed with the quotation as the head of the cue.
             content_tokens, confidence = _subtree_span(verb.head, exclude=verb), 0.7
-            content_head = verb.head
+            content_head, pattern = verb.head, "inverted"
         if not content_tokens and clause_cue:
             content_tokens, confidence = self._colon_or_adjacent_quote(verb, subject), 0.6
-        if not content_tokens and is_object_cue_lemma(lemma):
-            content_tokens, confidence = _object_content(verb), 0.5
+            pattern = "quote"
+        if not content_tokens and self._is_object_cue(lemma):
+            content_tokens, confidence, pattern = _object_content(verb), 0.5, "object"
+        if not content_tokens and self.open:
+            # "complained about the deal", "pointed to the polls": only a judge can tell
+            # these from "went to the store", so the lexicon-only rules never try them.
+            preposition = _content_preposition(verb)
+            if preposition is not None:
+                cue = sorted({*cue, preposition}, key=lambda t: t.i)
+                content_tokens = [t for t in _until_comma(preposition) if t.i != preposition.i]
+                confidence, pattern = 0.5, "prep"
         if not content_tokens and not isinstance(content_tokens, tuple):
             return
         protected = _token_range(cue)
@@ -647,6 +793,9 @@ class _Extractor:
                 speaker_span=speaker_span,
                 via=_via(verb),
                 content_head=content_head,
+                verb=verb,
+                subject=subject,
+                pattern=f"embedded-{pattern}" if embedded else pattern,
             )
         )
 
@@ -704,7 +853,18 @@ class _Extractor:
         content = self._widen_to_quotes(content, _token_range(cue) + source)
         if content:
             root = sent.root if sent.root.i not in skip else None
-            self.found.append(_Found(cue, source, content, 0.85, content_head=root))
+            self.found.append(
+                _Found(
+                    cue,
+                    source,
+                    content,
+                    0.85,
+                    content_head=root,
+                    verb=according,
+                    subject=objects[0],
+                    pattern="according",
+                )
+            )
 
     def _colon_quotes(self) -> None:
         """ "Milley also spoke out on US TV on 10 November: 'we think ...'": a quotation
@@ -895,9 +1055,15 @@ def _limited(frame: Span, limit: tuple[int, int] | None) -> Span:
     return [(max(s, limit[0]), min(e, limit[1])) for s, e in frame if s < limit[1] and limit[0] < e]
 
 
-def find_attributions(doc: Doc, quotes: list[Quote] | None = None) -> list[Attribution]:
-    """All attributions in a parsed document, in text order, speakers as written."""
-    extractor = _Extractor(doc, quotes)
+def find_attributions(
+    doc: Doc, quotes: list[Quote] | None = None, judge: CueJudge | None = None
+) -> list[Attribution]:
+    """All attributions in a parsed document, in text order, speakers as written.
+
+    ``judge`` (a trained cue model) replaces the cue lexicon's fixed precision bar: every
+    verb is tried as a cue and the judge's probability decides which candidates stay.
+    """
+    extractor = _Extractor(doc, quotes, judge)
     text = extractor.text  # Doc.text is rebuilt on every access: reuse the extractor's copy
     results = []
     for item in _dedupe(extractor.run()):
