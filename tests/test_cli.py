@@ -77,6 +77,24 @@ def test_extract_jsonl_on_example_articles(runner: CliRunner) -> None:
 
 
 @needs_examples
+def test_extract_min_confidence_drops_the_less_certain(runner: CliRunner) -> None:
+    articles = str(EXAMPLES / "articles.jsonl")
+    everything = _json_lines(runner.invoke(app, ["extract", "--jsonl", articles]).stdout)
+    confidences = sorted(a["confidence"] for r in everything for a in r["attributions"])
+    # Halfway between two shown (rounded) values, so rounding cannot put one on either side.
+    bar = confidences[len(confidences) // 2] - 0.0005
+
+    result = runner.invoke(app, ["extract", "--jsonl", "--min-confidence", str(bar), articles])
+
+    assert result.exit_code == 0, result.stderr
+    kept = [a["confidence"] for r in _json_lines(result.stdout) for a in r["attributions"]]
+    assert kept and all(c >= bar for c in kept)
+    assert len(kept) == sum(c >= bar for c in confidences) < len(confidences)
+    bad = runner.invoke(app, ["extract", "--min-confidence", "2", articles])
+    assert bad.exit_code == 2 and "--min-confidence" in bad.stderr
+
+
+@needs_examples
 def test_extract_folder_reports_each_article_once(runner: CliRunner) -> None:
     # The folder holds articles.jsonl and the same two articles as .txt files.
     result = runner.invoke(app, ["extract", "--jsonl", str(EXAMPLES)])

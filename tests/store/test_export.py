@@ -154,6 +154,26 @@ def test_rows_stream_in_batches_in_article_order(examples: Store) -> None:
     assert order == sorted(order, key=lambda pair: (keys.index(pair[0]), pair[1]))
 
 
+def test_min_confidence_exports_only_the_confident_rows(examples: Store, tmp_path: Path) -> None:
+    stored = _stored(examples)
+    levels = sorted(row["confidence"] for row in stored.values())
+    bar = levels[len(levels) // 2]  # the median: some rows fall below it, some do not
+    expected = {key for key, row in stored.items() if row["confidence"] >= bar}
+    assert 0 < len(expected) < len(stored)
+
+    buffer = io.StringIO(newline="")
+    assert write_csv(examples, buffer, min_confidence=bar) == len(expected)
+    csv_ids = {int(row["attribution_id"]) for row in csv.DictReader(io.StringIO(buffer.getvalue()))}
+    buffer = io.StringIO()
+    write_jsonl(examples, buffer, min_confidence=bar)
+    json_ids = {json.loads(line)["attribution_id"] for line in buffer.getvalue().splitlines()}
+    path = tmp_path / "confident.parquet"
+    write_parquet(examples, path, min_confidence=bar)
+    parquet_ids = set(pq.read_table(path).column("attribution_id").to_pylist())
+
+    assert csv_ids == json_ids == parquet_ids == expected
+
+
 def test_an_empty_store_exports_headers_and_schemas(store_url: str, tmp_path: Path) -> None:
     with open_store(store_url) as store:
         buffer = io.StringIO(newline="")

@@ -375,17 +375,24 @@ def test_json_shape(examples: Store) -> None:
         "anonymous",
         "via",
         "kind",
+        "confidence",
         "snippet",
         "highlights",
         "score",
     }
+    assert 0.0 < record["confidence"] <= 1.0
     start, end = record["highlights"][0]
     assert record["snippet"][start - 1 : end + 1].lower().startswith("«negotiat")
     json.dumps(record)
 
 
 def _insert_statement(
-    store: Store, key: str, content: str, said_on: str | None, published: str = "2020-06-01"
+    store: Store,
+    key: str,
+    content: str,
+    said_on: str | None,
+    published: str = "2020-06-01",
+    confidence: float = 0.9,
 ) -> None:
     """An article holding one direct quote, written straight into the tables."""
     text = f"“{content},” Ana Sato said."
@@ -411,7 +418,7 @@ def _insert_statement(
                 kind="direct",
                 speaker="Ana Sato",
                 speaker_as_written="Ana Sato",
-                confidence=0.9,
+                confidence=confidence,
                 source_spans=[[end + 3, end + 11]],
                 cue_spans=[[end + 12, end + 16]],
                 content_spans=[[1, end]],
@@ -424,6 +431,27 @@ def _insert_statement(
                 content_text=content,
             )
         )
+
+
+def test_min_confidence_keeps_only_attributions_the_extractor_was_sure_of(
+    store_url: str,
+) -> None:
+    with open_store(store_url) as store:
+        _insert_statement(store, "sure", "The ferry will run all winter", None, confidence=0.95)
+        _insert_statement(store, "unsure", "The ferry may stop in winter", None, confidence=0.3)
+        _insert_statement(store, "edge", "The ferry runs on Sundays", None, confidence=0.7)
+
+        everything = search(store, "ferry")
+        confident = search(store, "ferry", min_confidence=0.7)
+        with pytest.raises(SearchError, match="between 0 and 1"):
+            search(store, "ferry", min_confidence=1.5)
+
+    assert {hit.article_key for hit in everything} == {"sure", "unsure", "edge"}
+    assert {hit.article_key for hit in confident} == {"sure", "edge"}  # at the bar counts
+    assert {hit.article_key: hit.confidence for hit in confident} == {
+        "sure": pytest.approx(0.95),
+        "edge": pytest.approx(0.7),
+    }
 
 
 def test_equal_relevance_goes_to_the_latest_statement(store_url: str) -> None:

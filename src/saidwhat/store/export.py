@@ -110,11 +110,12 @@ COLUMNS: tuple[_Column, ...] = (
 SPAN_COLUMNS = tuple(column.name for column in COLUMNS if column.type == "spans")
 
 
-def _query(spans_as_text: bool = False) -> Any:
+def _query(spans_as_text: bool = False, min_confidence: float = 0.0) -> Any:
     """One row per attribution with its article's fields, in article then extractor order.
 
     ``spans_as_text`` reads the span columns as the JSON text stored, for CSV, which
     would otherwise parse every span list only to write it back as the same text.
+    ``min_confidence`` leaves out attributions the extractor was less sure of.
     """
     attribution, article = StoredAttribution, StoredArticle
     original = aliased(StoredArticle, name="original")
@@ -140,7 +141,7 @@ def _query(spans_as_text: bool = False) -> Any:
         ).label(column.name)
         for column in COLUMNS
     ]
-    return (
+    statement = (
         select(*columns)
         .join_from(attribution, article, article.id == attribution.article_id)
         .outerjoin(Outlet, Outlet.id == article.outlet_id)
@@ -148,6 +149,9 @@ def _query(spans_as_text: bool = False) -> Any:
         .outerjoin(SpeakerRecord, SpeakerRecord.id == attribution.speaker_id)
         .order_by(article.id, attribution.position)
     )
+    if min_confidence > 0.0:
+        statement = statement.where(attribution.confidence >= min_confidence)
+    return statement
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -157,14 +161,18 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _partitions(store: Store, batch_size: int, spans_as_text: bool = False) -> Iterator[list[Any]]:
+def _partitions(
+    store: Store, batch_size: int, spans_as_text: bool = False, min_confidence: float = 0.0
+) -> Iterator[list[Any]]:
     """The rows of :func:`_query`, ``batch_size`` at a time, from one read transaction.
 
     Streamed: a server-side cursor on PostgreSQL, SQLite's own stepping through the rows
     on SQLite; at most one batch is in memory.
     """
     with store.begin_read() as connection:
-        result = connection.execution_options(yield_per=batch_size).execute(_query(spans_as_text))
+        result = connection.execution_options(yield_per=batch_size).execute(
+            _query(spans_as_text, min_confidence)
+        )
         yield from result.partitions()
 
 
@@ -174,13 +182,14 @@ _ANONYMOUS = _NAMES.index("anonymous")
 
 
 def iter_batches(
-    store: Store, batch_size: int = PARQUET_ROW_GROUP
+    store: Store, batch_size: int = PARQUET_ROW_GROUP, min_confidence: float = 0.0
 ) -> Iterator[list[dict[str, Any]]]:
-    """Every attribution as a dict keyed by :data:`COLUMNS`, ``batch_size`` at a time.
+    """Every attribution (with at least ``min_confidence``) as a dict keyed by
+    :data:`COLUMNS`, ``batch_size`` at a time.
 
     Spans are lists of ``[start, end]`` lists; ``ingested_at`` a UTC datetime.
     """
-    for rows in _partitions(store, batch_size):
+    for rows in _partitions(store, batch_size, min_confidence=min_confidence):
         batch = []
         for row in rows:
             record = dict(zip(_NAMES, row, strict=True))
@@ -189,13 +198,15 @@ def iter_batches(
         yield batch
 
 
-def iter_rows(store: Store, batch_size: int = TEXT_BATCH) -> Iterator[dict[str, Any]]:
+def iter_rows(
+    store: Store, batch_size: int = TEXT_BATCH, min_confidence: float = 0.0
+) -> Iterator[dict[str, Any]]:
     """Every attribution as a dict keyed by :data:`COLUMNS` (see :func:`iter_batches`)."""
-    for batch in iter_batches(store, batch_size):
+    for batch in iter_batches(store, batch_size, min_confidence):
         yield from batch
 
 
-def write_csv(store: Store, handle: IO[str]) -> int:
+def write_csv(store: Store, handle: IO[str], min_confidence: float = 0.0) -> int:
     """Write the export as CSV to ``handle`` (opened with ``newline=""``); return the rows.
 
     NULL is an empty field (the csv module's way with None), booleans are ``true`` /
@@ -204,7 +215,7 @@ def write_csv(store: Store, handle: IO[str]) -> int:
     writer = csv.writer(handle)
     writer.writerow(_NAMES)
     count = 0
-    for rows in _partitions(store, TEXT_BATCH, spans_as_text=True):
+    for rows in _partitions(store, TEXT_BATCH, spans_as_text=True, min_confidence=min_confidence):
         out = []
         for row in rows:
             values = list(row)
@@ -217,10 +228,10 @@ def write_csv(store: Store, handle: IO[str]) -> int:
     return count
 
 
-def write_jsonl(store: Store, handle: IO[str]) -> int:
+def write_jsonl(store: Store, handle: IO[str], min_confidence: float = 0.0) -> int:
     """Write the export as JSON lines to ``handle``; return the number of rows."""
     count = 0
-    for batch in iter_batches(store, TEXT_BATCH):
+    for batch in iter_batches(store, TEXT_BATCH, min_confidence):
         for row in batch:
             ingested_at = row["ingested_at"]
             row["ingested_at"] = ingested_at.isoformat() if ingested_at else None
@@ -250,7 +261,12 @@ def parquet_schema() -> pa.Schema:
     )
 
 
-def write_parquet(store: Store, path: str | Path, row_group_size: int = PARQUET_ROW_GROUP) -> int:
+def write_parquet(
+    store: Store,
+    path: str | Path,
+    row_group_size: int = PARQUET_ROW_GROUP,
+    min_confidence: float = 0.0,
+) -> int:
     """Write the export as a Parquet file at ``path``, one row group per batch; return rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -258,7 +274,7 @@ def write_parquet(store: Store, path: str | Path, row_group_size: int = PARQUET_
     schema = parquet_schema()
     count = 0
     with pq.ParquetWriter(str(path), schema) as writer:
-        for rows in _partitions(store, row_group_size):
+        for rows in _partitions(store, row_group_size, min_confidence=min_confidence):
             columns = [list(values) for values in zip(*rows, strict=True)]
             columns[_INGESTED_AT] = [_utc(value) for value in columns[_INGESTED_AT]]
             arrays = [

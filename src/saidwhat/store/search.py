@@ -378,6 +378,7 @@ _STATEMENT_FIELDS = (
     "anonymous",
     "via",
     "kind",
+    "confidence",
 )
 
 
@@ -409,6 +410,8 @@ class SearchHit:
     anonymous: bool | None = None
     via: str | None = None
     said_on_precision: str | None = None
+    #: The extractor's confidence in the attribution, 0 to 1 (see ``--min-confidence``).
+    confidence: float | None = None
 
     @property
     def date(self) -> str | None:
@@ -433,6 +436,7 @@ class SearchHit:
             "anonymous": self.anonymous,
             "via": self.via,
             "kind": self.kind,
+            "confidence": None if self.confidence is None else round(self.confidence, 3),
             "snippet": self.snippet,
             "highlights": [[start, end] for start, end in self.highlights],
             "score": round(self.score, 6),
@@ -530,6 +534,8 @@ class StatementFilters:
     via: str | None = None
     #: Only statements dated at least this precisely ("day", "month" or "year").
     precision: str | None = None
+    #: Only attributions the extractor gave at least this confidence (0 to 1).
+    min_confidence: float | None = None
 
 
 def canonical_speaker_id(connection: Connection, speaker: str) -> str | None:
@@ -560,6 +566,7 @@ def search(
     role: str | None = None,
     via: str | None = None,
     precision: str | None = None,
+    min_confidence: float | None = None,
     limit: int = 50,
     scope: Scope = "attributions",
 ) -> list[SearchHit]:
@@ -577,6 +584,8 @@ def search(
     since, until = _check_arguments(scope, kind, limit, since, until)
     if precision is not None and precision not in PRECISIONS:
         raise SearchError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
+    if min_confidence is not None and not 0.0 <= min_confidence <= 1.0:
+        raise SearchError(f"min_confidence must be between 0 and 1, not {min_confidence}")
     parsed = parse_query(query)
     speaker = speaker.strip() if speaker and speaker.strip() else None
     outlet = outlet.strip() if outlet and outlet.strip() else None
@@ -589,7 +598,7 @@ def search(
     try:
         with store.begin_read() as connection:
             speaker_id = canonical_speaker_id(connection, speaker) if speaker else None
-            details = StatementFilters(speaker_id, anonymous, role, via, precision)
+            details = StatementFilters(speaker_id, anonymous, role, via, precision, min_confidence)
             conditions = plan.filters(speaker, outlet, since, until, kind, details)
             if conditions:
                 ranking = plan.ranking(conditions, limit, outlet is not None)
@@ -700,6 +709,8 @@ class _Plan:
         if details.precision is not None:
             finer = PRECISIONS[: PRECISIONS.index(details.precision) + 1]
             by_attribution.append(attributions.c.said_on_precision.in_(finer))
+        if details.min_confidence:
+            by_attribution.append(attributions.c.confidence >= details.min_confidence)
         if by_attribution and self.scope == "articles":
             conditions.append(
                 exists().where(attributions.c.article_id == self.articles.c.id, *by_attribution)
@@ -799,6 +810,7 @@ class _Plan:
                 attributions.c.anonymous,
                 attributions.c.via,
                 attributions.c.said_on_precision,
+                attributions.c.confidence,
             ]
         if self.postgres:
             # ts_headline does not mark where it cut: compare with the text (see _marked).
@@ -840,4 +852,5 @@ class _Plan:
             anonymous=row.anonymous,
             via=row.via,
             said_on_precision=row.said_on_precision,
+            confidence=row.confidence,
         )
