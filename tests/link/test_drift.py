@@ -271,3 +271,24 @@ def test_back_shift_is_grammar_when_the_text_shows_reported_speech() -> None:
     assert not any(r.startswith("modal") for r in reported.reasons), reported.reasons
     quoted = drift(quote, "“I would fight for every family in this state,”")
     assert any(r.startswith("modal changed") for r in quoted.reasons)
+
+
+def test_a_negation_said_in_other_words_is_not_a_changed_meaning() -> None:
+    """ "has not paid anything" and "paid nothing" both deny the paying; a long clause said
+    in other words brings its own "not". Only a word both versions say, negated in one
+    of them alone, is a reversal."""
+    same = drift(
+        "that the mayor has not paid anything in city taxes",
+        "that the mayor has paid nothing in city taxes",
+    )
+    assert "negation added" not in codes(same.reasons), same.reasons
+    assert same.label != "meaning-changed"
+    reversed_ = drift(
+        "that the mayor has paid his city taxes", "that the mayor has not paid his city taxes"
+    )
+    assert "negation added" in codes(reversed_.reasons)
+    reworded = drift(
+        "she wanted to speak directly to parents and let them know that this is not who we are",
+        "she wanted to speak directly to parents about the new school budget and the teachers",
+    )
+    assert "negation dropped" not in codes(reworded.reasons), reworded.reasons

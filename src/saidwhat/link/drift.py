@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from saidwhat.link.align import Alignment, DiffOp, _Side, align
+from saidwhat.link.polarity import Polarity, polarity, polarity_conflict
 from saidwhat.link.text import ELISION, STOPWORDS, Token, stem, word_set
 
 __all__ = ["DRIFT_LABELS", "Drift", "drift"]
@@ -214,6 +215,8 @@ class _Profile:
     hedges: Counter[str]
     numbers: Counter[str]
     names: list[str]
+    bag: frozenset[str]
+    polarity: Polarity
 
     @classmethod
     def of(cls, side: _Side, reported: bool) -> _Profile:
@@ -232,6 +235,8 @@ class _Profile:
             hedges=Counter(w for w in signal_words if w in HEDGES),
             numbers=_numbers(words),
             names=[t.surface for t in side.tokens if t.is_name],
+            bag=frozenset(stem(w) for w in words if w not in STOPWORDS),
+            polarity=polarity(side.text, side.tokens),
         )
         side.memo[key] = profile
         return profile
@@ -263,6 +268,12 @@ class _Reader:
         self._var_numbers = var.numbers
         self._ref_names = ref.names
         self._var_names = var.names
+        # whether some word both versions say is negated in one only: without that, a
+        # negation that differs was only moved or reworded ("not paid anything" / "paid
+        # nothing"), see _signals
+        self._polarity_flips = (
+            polarity_conflict(ref.bag, ref.polarity, var.bag, var.polarity) is not None
+        )
 
     def read(self) -> None:
         opcodes = self.alignment.opcodes
@@ -366,6 +377,9 @@ class _Reader:
           version adds or cuts ("there has never been anyone — not me, not Bill, nobody —
           more qualified"): its scope is those words, so the shared claim keeps its
           polarity; a bare "not" added to shared words ("we will not send") still counts;
+        * a negation in a long replaced stretch, or one that both versions have in their
+          own words ("has not paid anything" / "paid nothing"), when no word both versions
+          say is negated in one of them only (:func:`~saidwhat.link.polarity.polarity_conflict`);
         * a modal or hedge inside a long replaced stretch (more than ``CLAUSE_WORDS``
           words on either side): that is a clause said in other words ("and I say to all
           those who are there" -> "he would advise him that"), where the reporter's
@@ -374,7 +388,16 @@ class _Reader:
         ref_text, var_text = _quote(ref_tokens), _quote(var_tokens)
         ref_neg = sum(w in NEGATIONS for w in ref_words)
         var_neg = sum(w in NEGATIONS for w in var_words)
+        long_replacement = bool(ref_words and var_words) and (
+            max(len(ref_words), len(var_words)) > CLAUSE_WORDS
+        )
         if not (ref_words and var_words) and _has_own_content(ref_words or var_words):
+            ref_neg = var_neg = 0
+        elif not self._polarity_flips and (
+            long_replacement or (self._ref_negations and self._var_negations)
+        ):
+            # no word the versions share changes polarity: the negation belongs to a
+            # clause said in other words, or both say "not" in their own way
             ref_neg = var_neg = 0
         if var_neg > ref_neg and self._var_negations > self._ref_negations:
             self.signals.append(
@@ -386,9 +409,6 @@ class _Reader:
             self.signals.append(
                 f"negation dropped: {ref_text}" + (f" → {var_text}" if var_words else "")
             )
-        long_replacement = bool(ref_words and var_words) and (
-            max(len(ref_words), len(var_words)) > CLAUSE_WORDS
-        )
         if long_replacement:
             ref_words_for_modality: list[str] = []
             var_words_for_modality: list[str] = []

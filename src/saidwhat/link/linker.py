@@ -33,7 +33,9 @@ How a statement finds its cluster
      is at least ``paraphrase_overlap`` of the smaller bag, with at least
      ``paraphrase_min_shared`` stems in common and a weighted Jaccard of at least
      ``paraphrase_jaccard``, the two dated within ``paraphrase_days``: indirect speech
-     reporting a direct quote;
+     reporting a direct quote. A summary that joins two claims shares less of either, so
+     ``paraphrase_many`` stems in common with an *anchor* among them (a name, or a
+     number above ten) need only ``paraphrase_many_overlap``;
    * *embedding* (optional): in the grey zone (some lexical evidence, at least
      ``grey_zone``), cosine similarity of sentence embeddings of at least
      ``embedding_threshold``, with known, equal speakers.
@@ -41,7 +43,20 @@ How a statement finds its cluster
    The *reworded* rule does not link two versions that each name someone or something
    the other never mentions (the same frame with different names: a different remark);
    the three word-bag rules (paraphrase, quoted fragment, embedding) only link versions
-   dated within ``paraphrase_days`` of each other (a speaker's stock themes recur).
+   dated within ``paraphrase_days`` of each other (a speaker's stock themes recur), except
+   a quoted fragment of at least ``long_fragment`` content words, which is the speaker's
+   own words and links at any date.
+
+   What is *not* evidence: a version that contradicts the other (it negates a word the
+   other asserts, or swaps a word for its opposite in place; for the word-bag rules also
+   a negated main clause against a version with no negation, see
+   :mod:`saidwhat.link.polarity`) is another remark, unless it is an exact excerpt; a
+   quoted *stock phrase* of the speaker (found in ``stock_contexts`` of their remarks
+   with otherwise different words, "radical Islamic terrorism") counts neither as a
+   fragment nor in the word bags; and a short unquoted version inside a much longer
+   unquoted one from outside the news cycle is the reporter's stock description of a
+   position, not the same remark. Outlets' spellings of one name ("United States",
+   "U.S.") are made equal before anything is compared.
 
 3. **The best cluster wins; no chaining.** The new statement joins the single cluster
    whose representative matched best. Weak edges are never unioned: with union-find over
@@ -76,7 +91,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from difflib import SequenceMatcher
+from difflib import Match, SequenceMatcher
 from operator import itemgetter
 from pathlib import Path
 
@@ -84,6 +99,7 @@ import numpy as np
 
 from saidwhat.link.align import _side
 from saidwhat.link.drift import Drift, drift
+from saidwhat.link.polarity import Polarity, opposite_swap, polarity, polarity_conflict
 from saidwhat.link.statements import ClusterMember, Statement, StatementCluster
 from saidwhat.link.text import ELISION, STOPWORDS, Token, quoted_spans, stem, tokens
 
@@ -93,6 +109,9 @@ __all__ = ["Embedder", "StatementLinker", "load_minilm_embedder", "choose_refere
 Embedder = Callable[[list[str]], np.ndarray]
 
 _FROZEN = -1
+#: Quoted fragments up to this many words can be a speaker's stock phrase; longer ones are
+#: a particular remark.
+_STOCK_PHRASE_WORDS = 6
 _QUOTE_MARKS = re.compile(r"[“”\"«»„‘’]|''")
 
 
@@ -109,6 +128,8 @@ class _Prepared:
     speaker_id: str | None
     day: int | None = None  # ``date`` as a day number, when it gives the day
     names: frozenset[str] = frozenset()  # stems of the proper names in the text
+    polarity: Polarity = Polarity()  # the content stems it negates (usually none)
+    quoted: bool = False  # has quotation marks: some words are presented as the speaker's
     vector: np.ndarray | None = None
 
 
@@ -124,17 +145,42 @@ class _Cluster:
 class _Match:
     score: float
     contains_rep: bool  # the new statement holds (nearly) all of the representative
+    rule: str = ""  # which rule linked them (for explaining a link and for tests)
+
+
+#: Spellings of one name that outlets choose by house style (normalised words): each
+#: becomes the single word on the right, so "the United States" and "the U.S." share
+#: their n-grams and content words.
+_SAME_NAME = {("united", "states"): "u.s.", ("usa",): "u.s."}
+
+
+def _canonical(segment: list[str]) -> list[str]:
+    """A run of words with house-style spellings of one name made equal (:data:`_SAME_NAME`)."""
+    if "united" not in segment and "usa" not in segment:
+        return segment
+    result: list[str] = []
+    position = 0
+    while position < len(segment):
+        for phrase, canonical in _SAME_NAME.items():
+            if tuple(segment[position : position + len(phrase)]) == phrase:
+                result.append(canonical)
+                position += len(phrase)
+                break
+        else:
+            result.append(segment[position])
+            position += 1
+    return result
 
 
 def _segments(statement_tokens: list[Token]) -> list[list[str]]:
-    """Runs of the speaker's stemmed words, broken at elisions and bracketed insertions."""
+    """Runs of the speaker's normalised words, broken at elisions and bracketed insertions."""
     segments: list[list[str]] = [[]]
     for token in statement_tokens:
         if token.kind == "word":
-            segments[-1].extend(stem(norm) for norm in token.norms)
+            segments[-1].extend(token.norms)
         elif segments[-1]:
             segments.append([])
-    return [segment for segment in segments if segment]
+    return [_canonical(segment) for segment in segments if segment]
 
 
 class StatementLinker:
@@ -163,6 +209,12 @@ class StatementLinker:
     * ``paraphrase_days`` (14): the paraphrase, quoted-fragment and embedding rules only
       link versions dated at most this many days apart (a news cycle, with room for a
       weekly's delay): shared topic words months apart are a speaker's stock themes;
+    * ``paraphrase_many`` (5), ``paraphrase_many_overlap`` (0.45): the anchored paraphrase
+      rule; five shared content words with a name or figure among them rarely come from
+      two remarks of one speaker in one news cycle;
+    * ``long_fragment`` (5): content words a quoted fragment needs to link at any date;
+    * ``stock_contexts`` (3): distinct remarks of a speaker that make a short quoted
+      fragment (six words at most) a stock phrase; two is what any link shows, so three;
     * ``max_candidates`` (8): representatives aligned per new statement (the best by
       shared keys), which bounds the cost of each statement;
     * ``max_postings`` (64): representatives per key before the key counts as too common;
@@ -186,6 +238,10 @@ class StatementLinker:
         grey_zone: float = 0.3,
         embedding_threshold: float = 0.75,
         paraphrase_days: int = 14,
+        paraphrase_many: int = 5,
+        paraphrase_many_overlap: float = 0.45,
+        long_fragment: int = 5,
+        stock_contexts: int = 3,
         max_candidates: int = 8,
         max_postings: int = 64,
         max_representatives: int = 6,
@@ -202,6 +258,10 @@ class StatementLinker:
         self.grey_zone = grey_zone
         self.embedding_threshold = embedding_threshold
         self.paraphrase_days = paraphrase_days
+        self.paraphrase_many = paraphrase_many
+        self.paraphrase_many_overlap = paraphrase_many_overlap
+        self.long_fragment = long_fragment
+        self.stock_contexts = stock_contexts
         self.max_candidates = max_candidates
         self.max_postings = max_postings
         self.max_representatives = max_representatives
@@ -220,6 +280,11 @@ class StatementLinker:
         self._matcher = SequenceMatcher(None, autojunk=False)
         #: Clusters absorbed by a merge: absorbed id -> surviving id (for stores to update).
         self.merged: dict[str, str] = {}
+        #: Short quoted fragments by (speaker, first three stems), and for each (speaker,
+        #: fragment) the word bags of the distinct remarks of that speaker holding it.
+        self._phrase_probes: dict[tuple[str, tuple[str, ...]], list[tuple[str, ...]]] = {}
+        self._phrase_speakers: set[str] = set()
+        self._phrase_contexts: dict[tuple[str, tuple[str, ...]], list[frozenset[str]]] = {}
 
     # ----------------------------------------------------------------- public API
 
@@ -260,6 +325,7 @@ class StatementLinker:
             if vectors is not None:
                 prep.vector = vectors[position].copy()  # do not keep the whole batch alive
             prepared.append((index, prep))
+        self._count_phrases([prep for _index, prep in prepared])
         for index, prep in prepared:
             statement = self._statements[index]
             if statement.id in seeds:
@@ -322,10 +388,12 @@ class StatementLinker:
 
     def _prepare(self, statement: Statement) -> _Prepared:
         statement_tokens = tokens(statement.text)
-        segments = _segments(statement_tokens)
+        norm_segments = _segments(statement_tokens)
+        segments = [[stem(word) for word in segment] for segment in norm_segments]
         stems = tuple(word for segment in segments for word in segment)
-        norms = [n for t in statement_tokens if t.kind == "word" for n in t.norms]
-        bag = frozenset(stem(word) for word in norms if word not in STOPWORDS)
+        bag = frozenset(
+            stem(word) for segment in norm_segments for word in segment if word not in STOPWORDS
+        )
         fragments = self._fragments(statement, statement_tokens, len(stems))
         keys: dict[int, float] = {}
         if len(stems) < 3:
@@ -350,7 +418,12 @@ class StatementLinker:
             date=when,
             speaker_id=statement.speaker_id,
             day=_day_number(when),
-            names=frozenset(stem(norm) for t in statement_tokens if t.is_name for norm in t.norms),
+            names=frozenset(
+                stem(norm)
+                for norm in _canonical([n for t in statement_tokens if t.is_name for n in t.norms])
+            ),
+            polarity=polarity(statement.text, statement_tokens),
+            quoted=_QUOTE_MARKS.search(statement.text) is not None,
         )
 
     @staticmethod
@@ -371,9 +444,14 @@ class StatementLinker:
         for start, end in quoted_spans(statement.text):
             stems = tuple(
                 stem(norm)
-                for token in statement_tokens
-                if token.kind == "word" and start <= token.start < end
-                for norm in token.norms
+                for norm in _canonical(
+                    [
+                        norm
+                        for token in statement_tokens
+                        if token.kind == "word" and start <= token.start < end
+                        for norm in token.norms
+                    ]
+                )
             )
             if len(stems) >= 3:
                 fragments.append(stems)
@@ -536,7 +614,8 @@ class StatementLinker:
         matcher.set_seqs(b, a)  # seq2 (the new statement) is indexed once for all candidates
         covered = content = longest = 0
         bag = new.bag
-        for block in matcher.get_matching_blocks():
+        blocks = matcher.get_matching_blocks()
+        for block in blocks:
             size = block.size
             if size >= 2 or (size == 1 and a[block.b] in bag):
                 covered += size
@@ -560,27 +639,47 @@ class StatementLinker:
             and content_containment >= self.containment
             and longest >= self.min_run
         ):
-            return _Match(max(dice, 0.95 * containment), contains_rep)
+            # an exact excerpt is a partial quote whatever it leaves out (a "not" included);
+            # anything looser that reverses the other's polarity is another remark
+            if longest < shorter and _contradiction(new, rep, blocks):
+                return None
+            if self._stale_description(new, rep):
+                return None
+            return _Match(max(dice, 0.95 * containment), contains_rep, "contained")
         if (
             dice >= self.reworded
             and content_dice >= self.reworded
             and covered >= self.min_words
             and not _names_conflict(new, rep)
+            and not _contradiction(new, rep, blocks)
         ):
-            return _Match(dice, contains_rep)
-        if not known_same_speaker or not self._same_news_cycle(new, rep):
+            return _Match(dice, contains_rep, "reworded")
+        if not known_same_speaker or _contradiction(new, rep, blocks, main_clause=True):
             return None
-        weighted_overlap, weighted_jaccard, shared = self._bag_overlap(new.bag, rep.bag)
-        if (
-            shared >= self.paraphrase_min_shared
-            and weighted_overlap >= self.paraphrase_overlap
-            and weighted_jaccard >= self.paraphrase_jaccard
+        speaker = new.speaker_id
+        if not self._same_news_cycle(new, rep):
+            # a long quoted fragment is the speaker's own words, recognisable at any distance
+            if self._fragment_found(new.fragments, b, speaker, long_only=True) or (
+                self._fragment_found(rep.fragments, a, speaker, long_only=True)
+            ):
+                return _Match(0.45, False, "fragment")
+            return None
+        new_bag, rep_bag = self._without_stock(new, rep)
+        weighted_overlap, weighted_jaccard, shared = self._bag_overlap(new_bag, rep_bag)
+        if weighted_jaccard >= self.paraphrase_jaccard and (
+            (shared >= self.paraphrase_min_shared and weighted_overlap >= self.paraphrase_overlap)
+            or (
+                shared >= self.paraphrase_many
+                and weighted_overlap >= self.paraphrase_many_overlap
+                and _anchored(new, rep, new_bag & rep_bag)
+            )
         ):
-            return _Match(0.5 * weighted_overlap, False)
+            return _Match(0.5 * weighted_overlap, False, "paraphrase")
         if weighted_overlap >= self.grey_zone and (
-            self._fragment_found(new.fragments, b) or self._fragment_found(rep.fragments, a)
+            self._fragment_found(new.fragments, b, speaker)
+            or self._fragment_found(rep.fragments, a, speaker)
         ):
-            return _Match(0.45, False)
+            return _Match(0.45, False, "fragment")
         if (
             new.vector is not None
             and rep.vector is not None
@@ -588,7 +687,7 @@ class StatementLinker:
         ):
             cosine = float(np.dot(new.vector, rep.vector))
             if cosine >= self.embedding_threshold:
-                return _Match(0.4 * cosine, False)
+                return _Match(0.4 * cosine, False, "embedding")
         return None
 
     def _match_short(
@@ -599,7 +698,7 @@ class StatementLinker:
         a, b = new.stems, rep.stems
         if a == b:
             if len(a) >= 3 or _same_date(new.date, rep.date):
-                return _Match(1.0, len(b) >= self.min_words)
+                return _Match(1.0, len(b) >= self.min_words, "short-same")
             return None
         short, long = (a, b) if len(a) < len(b) else (b, a)
         short_bag = new.bag if short is a else rep.bag
@@ -607,8 +706,92 @@ class StatementLinker:
             return None
         width = len(short)
         if any(long[start : start + width] == short for start in range(len(long) - width + 1)):
-            return _Match(0.9 * width / len(long) + 0.05, False)
+            return _Match(0.9 * width / len(long) + 0.05, False, "short-part")
         return None
+
+    def _count_phrases(self, batch: list[_Prepared]) -> None:
+        """Count, for each short quoted fragment, the distinct remarks of its speaker that
+        hold it, so the fragment rule can tell a stock phrase from a quotation.
+
+        "radical Islamic terrorism" in quotation marks proves little: the speaker says it
+        in many remarks. A phrase is *stock* once ``stock_contexts`` remarks of the speaker
+        hold it whose other content words differ (overlap under half): reprints and
+        excerpts of one remark share their other words, so a widely reprinted quote does
+        not become stock. Only short fragments (six words at most) are tracked, and only
+        against statements added in the same or a later :meth:`add` call.
+        """
+        probes, speakers = self._phrase_probes, self._phrase_speakers
+        for prep in batch:
+            if prep.speaker_id is None:
+                continue
+            for fragment in prep.fragments:
+                if len(fragment) <= _STOCK_PHRASE_WORDS:
+                    known = probes.setdefault((prep.speaker_id, fragment[:3]), [])
+                    if fragment not in known:
+                        known.append(fragment)
+                        speakers.add(prep.speaker_id)
+        if not probes:
+            return
+        for prep in batch:
+            speaker = prep.speaker_id
+            if speaker not in speakers:
+                continue
+            stems = prep.stems
+            for start in range(len(stems) - 2):
+                found = probes.get((speaker, stems[start : start + 3]))
+                if not found:
+                    continue
+                for fragment in found:
+                    if stems[start : start + len(fragment)] == fragment:
+                        self._note_context(speaker, fragment, prep.bag.difference(fragment))
+
+    def _note_context(self, speaker: str, fragment: tuple[str, ...], rest: frozenset[str]) -> None:
+        """Keep ``rest`` (a remark's other content words) if no kept context resembles it."""
+        if not rest:
+            return
+        contexts = self._phrase_contexts.setdefault((speaker, fragment), [])
+        if len(contexts) >= self.stock_contexts:
+            return
+        for seen in contexts:
+            if len(seen & rest) * 2 >= min(len(seen), len(rest)):
+                return
+        contexts.append(rest)
+
+    def _without_stock(
+        self, new: _Prepared, rep: _Prepared
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """Both word bags without the words of either version's stock phrases: "radical
+        Islamic terrorism" in two remarks of its speaker says nothing about their being one."""
+        stock = {
+            word
+            for fragment in (*new.fragments, *rep.fragments)
+            if self._is_stock(new.speaker_id, fragment)
+            for word in fragment
+        }
+        if not stock:
+            return new.bag, rep.bag
+        return new.bag.difference(stock), rep.bag.difference(stock)
+
+    def _is_stock(self, speaker: str | None, fragment: tuple[str, ...]) -> bool:
+        """Whether a quoted fragment is a stock phrase of the speaker (:meth:`_count_phrases`)."""
+        if speaker is None or len(fragment) > _STOCK_PHRASE_WORDS:
+            return False
+        contexts = self._phrase_contexts.get((speaker, fragment))
+        return contexts is not None and len(contexts) >= self.stock_contexts
+
+    def _stale_description(self, new: _Prepared, rep: _Prepared) -> bool:
+        """Whether a short unquoted version sits inside a much longer unquoted one dated
+        outside the news cycle: the reporter's stock description of a position ("to deport
+        11 million illegal immigrants") inside a report of another remark months later.
+
+        Quoted words are the speaker's and link at any distance; the reporter's words only
+        point to one remark when the two reports are about the same days, or when the
+        versions are of comparable length (an indirect report retold).
+        """
+        if new.quoted or rep.quoted or self._same_news_cycle(new, rep):
+            return False
+        shorter, longer = sorted((len(new.stems), len(rep.stems)))
+        return 2 * shorter < longer
 
     def _same_news_cycle(self, new: _Prepared, rep: _Prepared) -> bool:
         """Whether two versions are dated close enough for word-bag evidence to count.
@@ -636,17 +819,27 @@ class StatementLinker:
         return overlap, jaccard, len(shared)
 
     def _fragment_found(
-        self, fragments: tuple[tuple[str, ...], ...], other: tuple[str, ...]
+        self,
+        fragments: tuple[tuple[str, ...], ...],
+        other: tuple[str, ...],
+        speaker: str | None,
+        *,
+        long_only: bool = False,
     ) -> bool:
         """A quoted fragment of one version appears, nearly whole, in the other.
 
         Nearly whole means ``fragment_share`` of its words, in order, inside a stretch of
         the other version at most two words longer than the fragment: "a couple clicks"
         is found in "a couple of clicks", while the same words scattered over a sentence
-        are not a quotation of it.
+        are not a quotation of it. A stock phrase of the speaker (:meth:`_is_stock`) is
+        no evidence: it is in many of their remarks. ``long_only`` keeps the fragments of
+        at least ``long_fragment`` content words, which are evidence at any date.
         """
         for fragment in fragments:
-            if sum(word not in STOPWORDS for word in fragment) < 2:
+            content = sum(word not in STOPWORDS for word in fragment)
+            if content < 2 or (long_only and content < self.long_fragment):
+                continue
+            if self._is_stock(speaker, fragment):
                 continue
             width = len(fragment)
             matcher = SequenceMatcher(None, fragment, other, autojunk=False)
@@ -709,6 +902,34 @@ def _day_number(value: str | None) -> int | None:
         return date.fromisoformat(value[:10]).toordinal()
     except ValueError:
         return None
+
+
+_SMALL_NUMBERS = frozenset(str(number) for number in range(11))
+
+
+def _anchored(left: _Prepared, right: _Prepared, shared: frozenset[str]) -> bool:
+    """Whether shared words include an anchor: a name either version writes as one, or a
+    number above ten ("30,000 ground troops"). Topic words recur in a speaker's remarks;
+    the same name or figure with them is what points to one remark."""
+    return bool(shared & (left.names | right.names)) or any(
+        word[:1].isdigit() and word not in _SMALL_NUMBERS for word in shared
+    )
+
+
+def _contradiction(
+    new: _Prepared, rep: _Prepared, blocks: list[Match], *, main_clause: bool = False
+) -> bool:
+    """Whether one version negates what the other asserts, or puts the opposite word in
+    its place (see :mod:`saidwhat.link.polarity`). ``blocks`` are the matching blocks of
+    ``rep.stems`` (first sequence) against ``new.stems``, whose gaps are the places."""
+    if polarity_conflict(new.bag, new.polarity, rep.bag, rep.polarity, main_clause=main_clause):
+        return True
+    gaps: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    rep_end = new_end = 0
+    for block in blocks:
+        gaps.append((new.stems[new_end : block.b], rep.stems[rep_end : block.a]))
+        rep_end, new_end = block.a + block.size, block.b + block.size
+    return opposite_swap(gaps, new.bag, rep.bag) is not None
 
 
 def _names_conflict(left: _Prepared, right: _Prepared) -> bool:

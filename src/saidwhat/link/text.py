@@ -134,6 +134,7 @@ STOPWORDS = word_set(
     will shall may might must can not no nor never none nothing us said say says saying
     told tell that's because while until whether though although yet even still really
     well like just get got going go one thing things lot way mr mrs ms dr
+    anything something everything anyone someone everyone anybody somebody everybody nobody
     """
 )
 
