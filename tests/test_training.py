@@ -22,11 +22,20 @@ from saidwhat.extraction.cue_model import (
     LemmaStats,
     candidate_features,
     load_cue_model,
+    pattern_group,
     read_cue_model,
 )
 from saidwhat.extraction.pipeline import cue_judge, extract_many, load_nlp
 from saidwhat.extraction.rules import Candidate, find_attributions
-from saidwhat.training import _Recorder, fit_logistic, parse_corpus, train_cue_model
+from saidwhat.training import (
+    BOUND_THRESHOLDS,
+    Example,
+    _Recorder,
+    bound_examples,
+    fit_logistic,
+    parse_corpus,
+    train_cue_model,
+)
 
 POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "data" / "polnear"
 needs_polnear = pytest.mark.skipif(
@@ -49,7 +58,7 @@ def featurise() -> Featurise:
         return [
             (candidate, candidate_features(candidate, context, stats))
             for context, found in recorder.seen
-            for candidate in found
+            for candidate, _ in found
         ]
 
     return run
@@ -99,6 +108,38 @@ def test_open_pass_tries_verbs_the_lexicon_rejects(featurise: Featurise) -> None
     assert candidate.pattern == "prep" and not candidate.lexical
     assert "lexical" not in features and "l=complain" in features
     assert find_attributions(load_nlp()("Smith complained about the deal.")) == []
+
+
+def test_noun_cue_is_an_open_pass_candidate(featurise: Featurise) -> None:
+    """ "Trump's claim that ...": a noun pattern only the open pass builds, judged apart."""
+    text = "Donald Trump’s claim that crime is rising is false."
+    (candidate, features), *_ = [(c, f) for c, f in featurise(text) if c.pattern == "noun-clause"]
+
+    assert candidate.verb is not None and candidate.verb.text == "claim"
+    assert not candidate.lexical and "p=noun-clause" in features
+    assert [text[s:e] for s, e in candidate.source] == ["Donald Trump’s"]
+    assert [text[s:e] for s, e in candidate.content] == ["that crime is rising"]
+    assert pattern_group("noun-clause") == "noun" and pattern_group("embedded-prep") == "object"
+
+
+def test_boundary_examples_are_labelled_by_the_gold_content() -> None:
+    """A separator where the gold content ends is a positive cut; one inside it a negative."""
+    text = "Smith said the plan failed, which surprised everyone, and left."
+    recorder = _Recorder()
+    find_attributions(load_nlp()(text), judge=recorder)
+    ((context, pairs),) = recorder.seen
+    (said,) = [c for c, _ in pairs if c.verb is not None and c.verb.text == "said"]
+    start = text.index("the plan")
+
+    def labelled(gold_end: int) -> list[bool]:
+        gold = ((start, gold_end),)
+        example = Example(0, context, said, "say", "clause", True, True, gold)
+        rows, labels = bound_examples([example])
+        assert all("m=," in row for row in rows)
+        return labels
+
+    assert labelled(text.index(", which")) == [True]
+    assert labelled(text.index(", and")) == [False, True]
 
 
 def test_lemma_rates_are_smoothed_towards_the_prior() -> None:
@@ -179,6 +220,7 @@ def test_tiny_model_trains_loads_and_extracts(tmp_path: Path) -> None:
         "attribution_strict_f1",
         "token_micro_f1",
     }
+    assert tiny.bound_weights and tiny.bound_threshold in (*BOUND_THRESHOLDS, 2.0)
     doc = load_nlp()("Senator Jane Roe said on Tuesday that the bill would pass.")
     found = find_attributions(doc, judge=tiny)
     assert [doc.text[s:e] for s, e in found[0].source] == ["Senator Jane Roe"]

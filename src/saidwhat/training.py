@@ -18,11 +18,15 @@ Steps:
 4. compute each lemma's cue rate out of fold (a rate computed on the same articles would let
    the model trust rare lemmas it has simply memorised), turn candidates into features, fit;
 5. pick the probability thresholds on the dev corpus, by the attribution scores themselves:
-   one for candidates only the open pass finds, one (kept low) for those the lexicon finds.
+   one for candidates only the open pass finds, one (kept low) for those the lexicon finds;
+6. fit the content-boundary model on the boundary decisions inside the candidates that
+   matched a gold attribution (:func:`bound_examples`), and pick its threshold on dev
+   after the cue thresholds, with contents as the patterns built them until then.
 """
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,12 +36,19 @@ import numpy as np
 from spacy.tokens import Doc, DocBin
 
 from saidwhat.evaluate.brat import read_brat_corpus
-from saidwhat.evaluate.metrics import EvalReport, Tokens, evaluate
+from saidwhat.evaluate.metrics import EvalReport, Tokens, evaluate, normalise_span
 from saidwhat.extraction.cue_model import (
     CueModel,
     DocContext,
     LemmaStats,
     candidate_features,
+    cut_features,
+    cut_points,
+    extension_features,
+    extensions,
+    lead_features,
+    lead_phrases,
+    lead_span,
     pattern_group,
 )
 from saidwhat.extraction.pipeline import load_nlp
@@ -55,6 +66,8 @@ THRESHOLDS = tuple(round(0.3 + 0.05 * k, 2) for k in range(8))
 #: hand-checked ones (the reference examples in tests/extraction); higher bars scored about
 #: the same on dev (0.668 / 0.446 / 0.798 at 0.3 against 0.667 / 0.442 / 0.803 at 0.1).
 KEEP_THRESHOLDS = (0.0, 0.05, 0.1)
+#: Thresholds tried for moving a content boundary (2.0, never, is tried too).
+BOUND_THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
 #: Content token F1 at which a candidate counts as matching a gold attribution, as in the
 #: lenient attribution score.
 LENIENT_CONTENT_F1 = 0.5
@@ -103,11 +116,21 @@ class _Recorder:
     keep_threshold = 0.0
 
     def __init__(self) -> None:
-        self.seen: list[tuple[DocContext, list[Candidate]]] = []
+        #: Per call: the context, then each candidate as the judge saw it (a copy) beside the
+        #: object itself, which later passes may still extend (a continuation quotation).
+        self.seen: list[tuple[DocContext, list[tuple[Candidate, Candidate]]]] = []
 
     def probabilities(self, doc: Doc, quotes: QuoteIndex, found: list[Candidate]) -> list[float]:
-        self.seen.append((DocContext(doc, quotes), list(found)))
+        pairs = []
+        for candidate in found:
+            snapshot = copy.copy(candidate)
+            snapshot.content = list(candidate.content)
+            pairs.append((snapshot, candidate))
+        self.seen.append((DocContext(doc, quotes), pairs))
         return [1.0] * len(found)
+
+    def adjust_contents(self, doc: Doc, quotes: QuoteIndex, kept: list[Candidate]) -> None:
+        """Contents are recorded as the patterns built them."""
 
 
 @dataclass(slots=True)
@@ -124,6 +147,8 @@ class Example:
     cue: bool
     #: The cue and a lenient match of the spans the rules built: what the model learns.
     label: bool
+    #: The matched gold content (normalised), for the content-boundary model.
+    gold_content: tuple[tuple[int, int], ...] | None = None
 
 
 def _f1(gold: set[int], predicted: set[int]) -> float:
@@ -139,14 +164,16 @@ class _GoldMatcher:
         self.tokens = Tokens(text)
         self.gold = [(self.tokens.covered(g.content), self.tokens.covered(g.source)) for g in gold]
 
-    def matches(self, candidate: Candidate) -> bool:
+    def match(self, candidate: Candidate) -> int | None:
+        """The gold attribution it matches best (by content token F1), if any."""
         content = self.tokens.covered(candidate.content)
         source = self.tokens.covered(candidate.source)
-        return any(
-            _f1(gold_content, content) >= LENIENT_CONTENT_F1
-            and (bool(gold_source & source) or not (gold_source or source))
-            for gold_content, gold_source in self.gold
-        )
+        best, best_f1 = None, LENIENT_CONTENT_F1
+        for index, (gold_content, gold_source) in enumerate(self.gold):
+            f1 = _f1(gold_content, content)
+            if f1 >= best_f1 and (bool(gold_source & source) or not (gold_source or source)):
+                best, best_f1 = index, f1
+        return best
 
 
 def candidates(parsed: ParsedCorpus) -> list[Example]:
@@ -162,15 +189,17 @@ def candidates(parsed: ParsedCorpus) -> list[Example]:
             for start, end in attribution.cue:
                 cue_chars.update(range(start, end))
         matcher = _GoldMatcher(doc.text, gold)
+        gold_contents = [normalise_span(doc.text, g.content) or None for g in gold]
         recorder = _Recorder()
         find_attributions(doc, judge=recorder)
         for context, found in recorder.seen:
-            for candidate in found:
+            for candidate, final in found:
                 verb = candidate.verb
                 if verb is None:
                     continue
                 lemma = "according" if candidate.pattern == "according" else lemma_of(verb)
                 is_cue = verb.idx in cue_chars
+                matched = matcher.match(final) if is_cue else None
                 examples.append(
                     Example(
                         index,
@@ -179,7 +208,8 @@ def candidates(parsed: ParsedCorpus) -> list[Example]:
                         lemma,
                         pattern_group(candidate.pattern),
                         is_cue,
-                        is_cue and matcher.matches(candidate),
+                        matched is not None,
+                        gold_contents[matched] if matched is not None else None,
                     )
                 )
     return examples
@@ -196,6 +226,59 @@ def featurise(examples: Sequence[Example], folds: int = FOLDS) -> list[list[str]
     return [
         candidate_features(e.candidate, e.context, fold_stats[e.article % folds]) for e in examples
     ]
+
+
+def bound_examples(examples: Sequence[Example]) -> tuple[list[list[str]], list[bool]]:
+    """Boundary decisions in matched candidates' contents, labelled from the gold content.
+
+    A lead phrase (:func:`lead_phrases`) is positive when the gold content covers it. A
+    separator inside the content is positive when the gold content ends just before it,
+    negative when it goes on past it; separators after the gold end say nothing.
+    """
+    rows: list[list[str]] = []
+    labels: list[bool] = []
+    for e in examples:
+        if e.gold_content is None:
+            continue
+        text = e.context.text
+        for phrase in lead_phrases(e.candidate, e.context):
+            span = lead_span(phrase)
+            if span is None:
+                continue
+            inner = normalise_span(text, [span])
+            covered = bool(inner) and any(
+                s <= inner[0][0] and inner[-1][1] <= end for s, end in e.gold_content
+            )
+            rows.append(lead_features(e.candidate, e.context, phrase))
+            labels.append(covered)
+        gold_end = e.gold_content[-1][1]
+        for child, gap, rank in extensions(e.candidate, e.context):
+            last = child.right_edge
+            while last.i > child.i and last.is_punct:
+                last = last.doc[last.i - 1]
+            covered = gold_end >= last.idx + len(last.text) and any(
+                s <= e.candidate.content[-1][0] < end for s, end in e.gold_content
+            )
+            rows.append(extension_features(e.candidate, e.context, child, gap, rank))
+            labels.append(covered)
+            if not covered:
+                break
+        for rank, mark in enumerate(cut_points(e.candidate, e.context)):
+            start = e.candidate.content[-1][0]
+            before = normalise_span(text, [(start, mark.idx)])
+            if not before:
+                continue
+            if gold_end == before[-1][1]:
+                label = True
+            elif gold_end > mark.idx:
+                label = False
+            else:
+                break
+            rows.append(cut_features(e.candidate, e.context, mark, rank))
+            labels.append(label)
+            if label:
+                break
+    return rows, labels
 
 
 @dataclass(slots=True)
@@ -314,6 +397,32 @@ def choose_thresholds(
     return best[0], best[1], best[3]
 
 
+def choose_bound_threshold(
+    model: CueModel,
+    dev: ParsedCorpus,
+    thresholds: Sequence[float] = BOUND_THRESHOLDS,
+    log: Callable[[str], None] = lambda _: None,
+) -> dict[str, float]:
+    """The content-boundary threshold with the best mean headline score on ``dev`` (2.0:
+    off)."""
+    best: tuple[float, float, dict[str, float]] | None = None
+    for threshold in (*thresholds, 2.0):
+        model.bound_threshold = threshold
+        scores = headline(score_docs(dev, model)[0])
+        mean = sum(scores.values()) / len(scores)
+        log(
+            f"  content-boundary threshold {threshold:.2f}: "
+            f"lenient {scores['attribution_lenient_f1']:.4f} "
+            f"strict {scores['attribution_strict_f1']:.4f} "
+            f"token {scores['token_micro_f1']:.4f}"
+        )
+        if best is None or mean > best[1]:
+            best = (threshold, mean, scores)
+    assert best is not None
+    model.bound_threshold = best[0]
+    return best[2]
+
+
 def train_cue_model(
     train: ParsedCorpus,
     dev: ParsedCorpus | None = None,
@@ -336,11 +445,19 @@ def train_cue_model(
         f"fitted {len(fit.weights):,} weights, loss {fit.loss:.1f} "
         f"({time.perf_counter() - started:.1f} s)"
     )
+    bound_rows, bound_labels = bound_examples(examples)
+    bound_fit = fit_logistic(bound_rows, bound_labels, l2=l2, iterations=iterations)
+    log(
+        f"content boundaries: {len(bound_rows):,} decisions, {sum(bound_labels):,} positive, "
+        f"{len(bound_fit.weights):,} weights ({time.perf_counter() - started:.1f} s)"
+    )
     model = CueModel(
         weights=fit.weights,
         stats=_stats(examples),
         threshold=0.5,
         keep_threshold=0.05,
+        bound_weights=bound_fit.weights,
+        bound_threshold=BOUND_THRESHOLDS[1],
         meta={
             "trained_on_articles": len(train.docs),
             "candidates": len(examples),
@@ -349,7 +466,9 @@ def train_cue_model(
         },
     )
     if dev is not None:
-        _, _, scores = choose_thresholds(model, dev, log=log)
+        model.bound_threshold = 2.0  # thresholds of the cue model first, contents as built
+        choose_thresholds(model, dev, log=log)
+        scores = choose_bound_threshold(model, dev, log=log)
         model.meta["threshold_chosen_on_articles"] = len(dev.docs)
         model.meta["dev_scores"] = {k: round(v, 4) for k, v in scores.items()}
     return model
