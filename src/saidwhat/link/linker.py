@@ -97,7 +97,7 @@ from pathlib import Path
 
 import numpy as np
 
-from saidwhat.link.align import _side
+from saidwhat.link.align import DiffOp, _side
 from saidwhat.link.drift import Drift, drift
 from saidwhat.link.polarity import Polarity, opposite_swap, polarity, polarity_conflict
 from saidwhat.link.statements import ClusterMember, Statement, StatementCluster
@@ -387,20 +387,26 @@ class StatementLinker:
         return vectors / np.where(norms == 0, 1, norms)
 
     def _prepare(self, statement: Statement) -> _Prepared:
+        # Runs once per statement linked (and is most of the cost of a reprint, which then
+        # joins its cluster by the exact-stems shortcut), so each word is stemmed once and
+        # the tokens are walked as few times as possible.
         statement_tokens = tokens(statement.text)
         norm_segments = _segments(statement_tokens)
         segments = [[stem(word) for word in segment] for segment in norm_segments]
         stems = tuple(word for segment in segments for word in segment)
         bag = frozenset(
-            stem(word) for segment in norm_segments for word in segment if word not in STOPWORDS
+            stemmed
+            for norm_segment, segment in zip(norm_segments, segments, strict=True)
+            for word, stemmed in zip(norm_segment, segment, strict=True)
+            if word not in STOPWORDS
         )
         fragments = self._fragments(statement, statement_tokens, len(stems))
         keys: dict[int, float] = {}
         if len(stems) < 3:
             keys[hash(("x", stems))] = 1.0
         for segment in segments:
-            for start in range(len(segment) - 2):
-                keys[hash(("3", *segment[start : start + 3]))] = 1.0
+            for first, second, third in zip(segment, segment[1:], segment[2:], strict=False):
+                keys[hash(("3", first, second, third))] = 1.0
             content = [word for word in segment if word in bag]
             for first, second in zip(content, content[1:], strict=False):
                 pair = ("2", first, second) if first <= second else ("2", second, first)
@@ -412,7 +418,7 @@ class StatementLinker:
         return _Prepared(
             stems=stems,
             bag=bag,
-            content=sum(1 for word in stems if word in bag),
+            content=sum(map(bag.__contains__, stems)),
             fragments=fragments,
             keys=list(keys.items()),
             date=when,
@@ -420,7 +426,15 @@ class StatementLinker:
             day=_day_number(when),
             names=frozenset(
                 stem(norm)
-                for norm in _canonical([n for t in statement_tokens if t.is_name for n in t.norms])
+                for norm in _canonical(
+                    # (the capital first: most tokens fail it, and it is the cheap test)
+                    [
+                        n
+                        for t in statement_tokens
+                        if t.surface[:1].isupper() and t.is_name
+                        for n in t.norms
+                    ]
+                )
             ),
             polarity=polarity(statement.text, statement_tokens),
             quoted=_QUOTE_MARKS.search(statement.text) is not None,
@@ -872,26 +886,41 @@ class StatementLinker:
         reference, reason = choose_reference(members)
         result = StatementCluster(cluster.id, reference, reason)
         result.members.append(ClusterMember(reference, _reference_drift()))
+        # Reprints print the same text, and drift depends only on the two texts and kinds:
+        # label each distinct version once, giving every member its own copy.
+        labelled: dict[tuple[str, str], Drift] = {}
         for statement in sorted(members, key=_chronological):
             if statement is reference:
                 continue
-            result.members.append(
-                ClusterMember(
-                    statement,
-                    drift(
-                        reference.text,
-                        statement.text,
-                        reference_kind=reference.kind,
-                        variant_kind=statement.kind,
-                    ),
+            key = (statement.text, statement.kind)
+            known = labelled.get(key)
+            if known is None:
+                labelled[key] = known = drift(
+                    reference.text,
+                    statement.text,
+                    reference_kind=reference.kind,
+                    variant_kind=statement.kind,
                 )
-            )
+                result.members.append(ClusterMember(statement, known))
+            else:
+                result.members.append(ClusterMember(statement, _copy_drift(known)))
         return result
 
 
 def _reference_drift() -> Drift:
     """The reference's own drift: itself, verbatim (a fresh object, since Drift is mutable)."""
     return Drift("verbatim", ["the reference version"], [], 1.0)
+
+
+def _copy_drift(original: Drift) -> Drift:
+    """A member's own copy of a drift computed for an identical version (Drift and its
+    diff operations are mutable, so members never share them)."""
+    return Drift(
+        original.label,
+        list(original.reasons),
+        [DiffOp(op.op, list(op.reference_words), list(op.variant_words)) for op in original.diff],
+        original.similarity,
+    )
 
 
 def _day_number(value: str | None) -> int | None:

@@ -273,69 +273,93 @@ def _abbreviated(previous: Token, between: str) -> bool:
     )
 
 
+#: Setters of :class:`Token`'s slots, in field order, for :func:`_token`.
+_TOKEN_SLOTS = tuple(
+    Token.__dict__[name].__set__
+    for name in ("kind", "surface", "norms", "start", "end", "sentence_start")
+)
+
+
+def _token(
+    kind: str, surface: str, norms: tuple[str, ...], start: int, end: int, sentence_start: bool
+) -> Token:
+    """A :class:`Token`, built without the frozen dataclass ``__init__``.
+
+    Every statement linked and every cluster member labelled is tokenised, millions of
+    tokens for a large store, and a frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``, which is several times slower than the slot setters used here.
+    The result is the same immutable, equal-comparing, hashable token.
+    """
+    token = _new_object(Token)
+    set_kind, set_surface, set_norms, set_start, set_end, set_sentence_start = _TOKEN_SLOTS
+    set_kind(token, kind)
+    set_surface(token, surface)
+    set_norms(token, norms)
+    set_start(token, start)
+    set_end(token, end)
+    set_sentence_start(token, sentence_start)
+    return token
+
+
+_new_object = object.__new__
+
+
 def tokens(text: str) -> list[Token]:
     """Tokenise a statement's text (see the module docstring for the token kinds)."""
     result: list[Token] = []
+    append = result.append
+    previous: Token | None = None
     previous_end = 0
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "word"
-        between = text[previous_end : match.start()]
+        start, end = match.span()
         # after a full stop (or a colon, or a cut) a capital letter is grammar, not a name;
         # but the full stop of "Mrs." or of an initial ("John F. Kennedy") ends no sentence
-        sentence_start = (
-            not result
-            or (
-                _SENTENCE_BREAK.search(between) is not None
-                and not _abbreviated(result[-1], between)
+        if previous is None or previous.kind == "elision":
+            sentence_start = True
+        elif start - previous_end == 1 and text[previous_end] == " ":
+            sentence_start = False  # a single space, by far the commonest gap: no break
+        else:
+            between = text[previous_end:start]
+            sentence_start = _SENTENCE_BREAK.search(between) is not None and not _abbreviated(
+                previous, between
             )
-            or result[-1].kind == "elision"
-        )
         surface = match.group()
-        if kind == "elision":
-            result.append(Token("elision", surface, (ELISION,), match.start(), match.end()))
+        if kind == "word":
+            previous = _token("word", surface, _normalise_word(surface), start, end, sentence_start)
+            append(previous)
+        elif kind == "elision":
+            previous = _token("elision", surface, (ELISION,), start, end, False)
+            append(previous)
         elif kind == "bracket":
-            inner_start = match.start() + 1
+            inner_start = start + 1
             inner = surface[1:-1]
             found = list(_BRACKET_WORD.finditer(inner))
             for index, word in enumerate(found):
                 w_start, w_end = inner_start + word.start(), inner_start + word.end()
                 # the brackets belong to the insertion's first and last words, for display
-                start = match.start() if index == 0 else w_start
-                end = match.end() if index == len(found) - 1 else w_end
-                result.append(
-                    Token(
-                        "inserted",
-                        text[start:end],
-                        _normalise_word(word.group()),
-                        start,
-                        end,
-                        sentence_start and index == 0,
-                    )
+                first = start if index == 0 else w_start
+                last = end if index == len(found) - 1 else w_end
+                previous = _token(
+                    "inserted",
+                    text[first:last],
+                    _normalise_word(word.group()),
+                    first,
+                    last,
+                    sentence_start and index == 0,
                 )
+                append(previous)
         elif kind == "number":
             norm = _intern(_normalise_number(surface))
-            result.append(
-                Token("word", surface, (norm,), match.start(), match.end(), sentence_start)
-            )
-        elif kind == "acronym":
+            previous = _token("word", surface, (norm,), start, end, sentence_start)
+            append(previous)
+        else:
             # "U.S." and "U.S" (a dropped full stop) are one name; "US" is normalised alike
             letters = surface.replace(".", "").lower()
             norm = _intern("u.s." if letters == "us" else letters)
-            result.append(
-                Token("word", surface, (norm,), match.start(), match.end(), sentence_start)
-            )
-        else:
-            result.append(
-                Token(
-                    "word",
-                    surface,
-                    _normalise_word(surface),
-                    match.start(),
-                    match.end(),
-                    sentence_start,
-                )
-            )
-        previous_end = match.end()
+            previous = _token("word", surface, (norm,), start, end, sentence_start)
+            append(previous)
+        previous_end = end
     return result
 
 
