@@ -31,7 +31,10 @@ package), which decides the grey zone: candidates the alignment rules neither co
 clearly reject. ``--embedding-threshold`` and ``--grey-zone`` set its two knobs (tune them
 on ``tune`` and ``cross`` only).
 
-Usage: python scripts/eval_linking.py [--show-errors] [--json] [--speaker-blind]
+``--pairs FILE`` scores another pairs file in the same row format instead, e.g. the blind
+holdout set ``tests/data/statement_pairs_holdout.jsonl``; the split options apply to it too.
+
+Usage: python scripts/eval_linking.py [--pairs FILE] [--show-errors] [--json] [--speaker-blind]
        [--split tune|check|cross|all] [--embedder minilm]
        [--embedding-threshold X] [--grey-zone X]
 """
@@ -288,6 +291,12 @@ def _print_pair(result: PairResult, what: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--pairs",
+        type=Path,
+        default=LABELS,
+        help="labelled pairs file to score (default: tests/data/statement_pairs.jsonl)",
+    )
     parser.add_argument("--show-errors", action="store_true", help="list the wrong pairs")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     parser.add_argument(
@@ -339,7 +348,7 @@ def main() -> None:
         options["grey_zone"] = args.grey_zone
     if embedder is not None:
         variant.update(options)
-    rows = split_rows(load_rows(), args.split)
+    rows = split_rows(load_rows(args.pairs), args.split)
     results = run(rows, speaker_blind=args.speaker_blind, embedder=embedder, linker_options=options)
     summary = summarise(
         results, speaker_blind=args.speaker_blind, split=args.split, variant=variant or None
