@@ -494,13 +494,16 @@ class _Antecedents:
     """Person mentions that may be what "he" or "she" refers to, with where each stands.
 
     Names inside what someone said are left out ("it was demoralizing to work for Obama," he
-    said); whether each name heads its clause is worked out once per article.
+    said), not those in a no-source attribution's content; whether each name heads its clause is worked out once per article.
     """
 
     def __init__(
         self, text: str, persons: list[EntityMention], attributions: list[Attribution]
     ) -> None:
-        reported = sorted(span for a in attributions for span in a.content)
+        # Only words someone is reported to have said: a no-source attribution ("Milley
+        # appeared to push for ...", "X is expected to ...") is the article's own narration,
+        # and its subject can still be who "he" is.
+        reported = sorted(span for a in attributions if a.source for span in a.content)
         starts = [s for s, _ in reported]
         ends = list(accumulate((e for _, e in reported), max))
 

@@ -69,10 +69,12 @@ _PRONOUN_WORDS = frozenset(_PRONOUN_WORD_LIST.split())
 
 def pattern_group(pattern: str) -> str:
     """The family a pattern belongs to for lemma statistics: object cues behave apart."""
-    base = pattern.removeprefix("embedded-")
+    base = pattern.removeprefix("embedded-").removeprefix("acl-")
     if base.startswith("noun-"):
         return "noun"
-    return "object" if base in ("object", "naming", "prep") else "clause"
+    if base.startswith("adj-"):
+        return "adj"  # "critical of": adjectives, a vocabulary of their own
+    return "object" if base in ("object", "naming", "prep", "prep-open") else "clause"
 
 
 @dataclass(slots=True)
