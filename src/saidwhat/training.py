@@ -370,6 +370,21 @@ def headline(report: EvalReport) -> dict[str, float]:
     }
 
 
+def _dev_scores(
+    model: CueModel, dev: ParsedCorpus, setting: str, log: Callable[[str], None]
+) -> tuple[float, dict[str, float]]:
+    """The headline scores of ``model`` as set now on ``dev``, and their mean (what threshold
+    choices maximise), logged under ``setting``."""
+    scores = headline(score_docs(dev, model)[0])
+    log(
+        f"  {setting}: "
+        f"lenient {scores['attribution_lenient_f1']:.4f} "
+        f"strict {scores['attribution_strict_f1']:.4f} "
+        f"token {scores['token_micro_f1']:.4f}"
+    )
+    return sum(scores.values()) / len(scores), scores
+
+
 def choose_thresholds(
     model: CueModel,
     dev: ParsedCorpus,
@@ -382,14 +397,7 @@ def choose_thresholds(
     for keep in keep_thresholds:
         for threshold in thresholds:
             model.threshold, model.keep_threshold = threshold, keep
-            scores = headline(score_docs(dev, model)[0])
-            mean = sum(scores.values()) / len(scores)
-            log(
-                f"  thresholds {threshold:.2f} / {keep:.2f}: "
-                f"lenient {scores['attribution_lenient_f1']:.4f} "
-                f"strict {scores['attribution_strict_f1']:.4f} "
-                f"token {scores['token_micro_f1']:.4f}"
-            )
+            mean, scores = _dev_scores(model, dev, f"thresholds {threshold:.2f} / {keep:.2f}", log)
             if best is None or mean > best[2]:
                 best = (threshold, keep, mean, scores)
     assert best is not None
@@ -408,14 +416,7 @@ def choose_bound_threshold(
     best: tuple[float, float, dict[str, float]] | None = None
     for threshold in (*thresholds, 2.0):
         model.bound_threshold = threshold
-        scores = headline(score_docs(dev, model)[0])
-        mean = sum(scores.values()) / len(scores)
-        log(
-            f"  content-boundary threshold {threshold:.2f}: "
-            f"lenient {scores['attribution_lenient_f1']:.4f} "
-            f"strict {scores['attribution_strict_f1']:.4f} "
-            f"token {scores['token_micro_f1']:.4f}"
-        )
+        mean, scores = _dev_scores(model, dev, f"content-boundary threshold {threshold:.2f}", log)
         if best is None or mean > best[1]:
             best = (threshold, mean, scores)
     assert best is not None
