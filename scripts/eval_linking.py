@@ -31,11 +31,19 @@ package), which decides the grey zone: candidates the alignment rules neither co
 clearly reject. ``--embedding-threshold`` and ``--grey-zone`` set its two knobs (tune them
 on ``tune`` and ``cross`` only).
 
+Statements are dated the way the pipeline dates them: each attribution's spans are read
+back from its PolNeAR article (``../shared/data/polnear/<split>/text``) and
+:func:`saidwhat.extraction.dates.date_statements` finds the day it was said ("on
+Wednesday", "at Thursday's debate") or falls back to the publication date, so the linker
+sees ``said_on`` and ``said_on_basis`` as it does on a store. ``--no-dates`` gives it the
+publication date only (the articles are not needed then; without them the script says so
+and runs that way).
+
 ``--pairs FILE`` scores another pairs file in the same row format instead, e.g. the blind
 holdout set ``tests/data/statement_pairs_holdout.jsonl``; the split options apply to it too.
 
 Usage: python scripts/eval_linking.py [--pairs FILE] [--show-errors] [--json] [--speaker-blind]
-       [--split tune|check|cross|all] [--embedder minilm]
+       [--no-dates] [--split tune|check|cross|all] [--embedder minilm]
        [--embedding-threshold X] [--grey-zone X]
 """
 
@@ -45,14 +53,18 @@ import argparse
 import hashlib
 import json
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from saidwhat.extraction.dates import date_statements
 from saidwhat.link import Embedder, Statement, StatementLinker, drift
+from saidwhat.model import Attribution
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "tests" / "data" / "statement_pairs.jsonl"
+POLNEAR = REPO.parent / "shared" / "data" / "polnear"
 #: Double quotation marks, or the doubled apostrophes the NYT text uses for them.
 _QUOTE = re.compile(r"[\"“”«»„‟]|''")
 #: Label pairs that count as agreement in the lenient drift score (set label, module label).
@@ -95,8 +107,14 @@ def statement_id(side: dict) -> str:
     return f"{side['article']}#{side['content'][0][0]}"
 
 
-def to_statement(side: dict, *, speaker_blind: bool) -> Statement:
-    """The statement the linker sees for one labelled attribution."""
+def to_statement(
+    side: dict,
+    *,
+    speaker_blind: bool,
+    said: tuple[str | None, str | None, str | None] = (None, None, None),
+) -> Statement:
+    """The statement the linker sees for one labelled attribution (``said``: its
+    ``said_on``, ``said_on_basis`` and ``said_on_precision``, see :func:`date_sides`)."""
     return Statement(
         id=statement_id(side),
         text=side["content_text"],
@@ -106,7 +124,53 @@ def to_statement(side: dict, *, speaker_blind: bool) -> Statement:
         outlet=side["publisher"],
         published=side["published"],
         kind="direct" if _QUOTE.search(side["content_text"]) else "indirect",
+        said_on=said[0],
+        said_on_basis=said[1],
+        said_on_precision=said[2],
     )
+
+
+def _spans(value: str | list) -> list[tuple[int, int]]:
+    """A side's span, stored as JSON text in the pairs files or as a list."""
+    pairs = json.loads(value) if isinstance(value, str) else value
+    return [(int(start), int(end)) for start, end in pairs]
+
+
+def date_sides(rows: list[dict], polnear: Path = POLNEAR) -> dict[str, tuple[str, str, str]]:
+    """``said_on`` and its basis for every attribution of the pairs, found in its article
+    by the pipeline's own dating (:func:`date_statements`), with the labelled speaker as the
+    resolved speaker. Raises FileNotFoundError naming the first article it cannot read."""
+    by_article: dict[str, dict[str, dict]] = {}
+    for row in rows:
+        for name in ("a", "b"):
+            side = row[name]
+            by_article.setdefault(side["article"], {})[statement_id(side)] = side
+    dated: dict[str, tuple[str, str, str]] = {}
+    for article, sides in sorted(by_article.items()):
+        first = next(iter(sides.values()))
+        path = polnear / first["split"] / "text" / f"{article}.txt"
+        with open(path, encoding="utf-8", newline="") as handle:
+            text = handle.read()
+        attributions = {
+            key: Attribution(
+                source=_spans(side["source"]),
+                cue=_spans(side["cue"]),
+                content=_spans(side["content"]),
+                kind="indirect",
+                speaker=side["source_text"],
+                resolved_speaker=side["speaker"],
+            )
+            for key, side in sides.items()
+        }
+        date_statements(text, list(attributions.values()), first["published"])
+        for key, attribution in attributions.items():
+            if attribution.said_on is not None:
+                dated[key] = (
+                    attribution.said_on,
+                    attribution.said_on_basis or "publication",
+                    attribution.said_on_precision or "day",
+                )
+    return dated
 
 
 def load_rows(path: Path = LABELS) -> list[dict]:
@@ -144,18 +208,25 @@ def run(
     speaker_blind: bool,
     embedder: Embedder | None = None,
     linker_options: dict[str, float] | None = None,
+    dates: dict[str, tuple[str, str, str]] | None = None,
 ) -> list[PairResult]:
     """Link every distinct attribution once, then read each pair off the clusters.
 
     ``embedder`` and ``linker_options`` (keyword arguments of :class:`StatementLinker`)
     let the same scoring measure a variant of the linker, e.g. with sentence embeddings.
+    ``dates`` (from :func:`date_sides`) gives statements their said-on dates; without it
+    they carry the publication date only.
     """
     statements: dict[str, Statement] = {}
     for row in rows:
         for name in ("a", "b"):
             key = statement_id(row[name])
             if key not in statements:
-                statements[key] = to_statement(row[name], speaker_blind=speaker_blind)
+                statements[key] = to_statement(
+                    row[name],
+                    speaker_blind=speaker_blind,
+                    said=(dates or {}).get(key, (None, None, None)),
+                )
     linker = StatementLinker(embedder=embedder, **(linker_options or {}))
     linker.add([statements[key] for key in sorted(statements)])
     results = []
@@ -305,6 +376,11 @@ def main() -> None:
         help="give the linker no speaker (speaker_id and speaker None): text alone",
     )
     parser.add_argument(
+        "--no-dates",
+        action="store_true",
+        help="give the linker publication dates only, not the said-on dates of the articles",
+    )
+    parser.add_argument(
         "--split",
         choices=("tune", "check", "cross", "all"),
         default="all",
@@ -349,7 +425,26 @@ def main() -> None:
     if embedder is not None:
         variant.update(options)
     rows = split_rows(load_rows(args.pairs), args.split)
-    results = run(rows, speaker_blind=args.speaker_blind, embedder=embedder, linker_options=options)
+    dates = None
+    if args.no_dates:
+        variant["dates"] = "publication only"
+    else:
+        try:
+            dates = date_sides(rows)
+        except FileNotFoundError as exc:
+            print(
+                f"note: cannot date the statements ({exc.filename}: no such article); "
+                "linking with publication dates only",
+                file=sys.stderr,
+            )
+            variant["dates"] = "publication only"
+    results = run(
+        rows,
+        speaker_blind=args.speaker_blind,
+        embedder=embedder,
+        linker_options=options,
+        dates=dates,
+    )
     summary = summarise(
         results, speaker_blind=args.speaker_blind, split=args.split, variant=variant or None
     )

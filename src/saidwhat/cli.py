@@ -591,6 +591,7 @@ class Precision(StrEnum):
     """Statement-date precisions; an enum so --help lists the choices."""
 
     day = "day"
+    week = "week"
     month = "month"
     year = "year"
 
@@ -756,7 +757,7 @@ def search_command(
         typer.Option(
             "--precision",
             help="Only statements whose date is known at least this precisely (day: the "
-            "day it was said is known; month; year).",
+            "day it was said is known; week: 'this week', 'last week'; month; year).",
             show_default=False,
         ),
     ] = None,

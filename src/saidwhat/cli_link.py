@@ -269,6 +269,8 @@ def _statements_of_files(
                     outlet=article.outlet,
                     published=article.published,
                     said_on=a.said_on,
+                    said_on_basis=a.said_on_basis,
+                    said_on_precision=a.said_on_precision,
                     kind=a.kind,
                 )
                 for position, a in enumerate(attributions)
@@ -313,6 +315,8 @@ def _statements_of_keys(store: Store, keys: list[str]) -> tuple[list[list[Statem
                         outlet=article.name,
                         published=article.published,
                         said_on=row.said_on,
+                        said_on_basis=row.said_on_basis,
+                        said_on_precision=row.said_on_precision,
                         kind=row.kind,
                     )
                     for row in rows

@@ -166,7 +166,7 @@ _SPEAKER_HELP = (
     "Show one speaker's statements across every outlet, in the order they were made.\n\n"
     "NAME is a speaker id from 'saidwhat speakers' (mark-milley), a canonical name (Mark "
     "Milley) or any name the speaker appears under (General Milley). Each statement shows "
-    "when it was said (with its precision: day, month or year, and '~' when only the "
+    "when it was said (with its precision: day, week, month or year, and '~' when only the "
     "publication date was known), the outlet, the words that named the speaker there, and "
     "what was said.\n\n"
     "Exit status: 0; 1 when no speaker has that name (close names are suggested); 2 when "

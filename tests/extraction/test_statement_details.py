@@ -37,6 +37,12 @@ def only(text: str, published: str | None) -> Attribution:
          "2022-11-16", "day", "relative"),
         ("Smith said that the plan would fail.", "2022-11-17",
          "2022-11-17", "day", "publication"),
+        # "this week" claims no day: the week, written as its Monday
+        ("Smith said this week that the plan would fail.", "2022-11-17",
+         "2022-11-14", "week", "relative"),
+        # a date in the clause after the quotation dates that clause, not the statement
+        ('As she angrily said, "The plan will fail," Jones walked out on Monday.', "2022-11-17",
+         "2022-11-17", "day", "publication"),
     ],
 )  # fmt: skip
 def test_statement_dates(

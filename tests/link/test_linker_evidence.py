@@ -20,7 +20,11 @@ def statement(
     speaker: str | None = "the-mayor",
     published: str = "2016-03-01",
     kind: str = "direct",
+    said_on: str | None = None,
+    basis: str = "relative",
+    precision: str = "day",
 ) -> Statement:
+    """An invented statement; ``said_on`` is a date its article gives for the remark."""
     return Statement(
         id=sid,
         text=text,
@@ -29,6 +33,9 @@ def statement(
         outlet=f"outlet-{sid}",
         published=published,
         kind=kind,
+        said_on=said_on or published,
+        said_on_basis=basis if said_on else "publication",
+        said_on_precision=precision,
     )
 
 
@@ -228,3 +235,77 @@ def test_house_style_spellings_of_the_united_states_are_one_name() -> None:
         kind="indirect",
     )
     assert linked(full, short)
+
+
+# ------------------------------------------------------------------ occasions
+
+
+STUMP_LINE = "“We have come a long way in the last nine months,”"
+
+
+def test_the_same_words_on_two_dated_occasions_are_two_remarks() -> None:
+    # a stump line, dated by both articles to different days ("on Monday", "on Wednesday")
+    nashua = statement("nashua", STUMP_LINE, published="2016-02-08", said_on="2016-02-08")
+    town_hall = statement("hall", STUMP_LINE, published="2016-02-04", said_on="2016-02-03")
+    assert not linked(nashua, town_hall)
+    # a day apart is one remark: a late-night speech is reported under either day
+    late = statement("late", STUMP_LINE, published="2016-02-09", said_on="2016-02-09")
+    assert linked(nashua, late)
+
+
+def test_a_report_published_before_a_remark_was_made_is_not_of_that_remark() -> None:
+    dated = statement("dated", STUMP_LINE, published="2016-02-08", said_on="2016-02-08")
+    earlier_report = statement("earlier", STUMP_LINE, published="2016-02-04")
+    later_report = statement("later", STUMP_LINE, published="2016-02-12")
+    assert not linked(dated, earlier_report)
+    assert linked(dated, later_report)
+
+
+def test_dates_that_do_not_give_the_day_separate_nothing() -> None:
+    dated = statement("dated", STUMP_LINE, published="2016-02-10", said_on="2016-02-03")
+    # "this week" in a Thursday paper: the week of Monday 1 February, no day claimed
+    this_week = statement(
+        "week", STUMP_LINE, published="2016-02-04", said_on="2016-02-01", precision="week"
+    )
+    assert linked(dated, this_week)
+    # (while a day-dated remark of 3 February is not the remark a paper of the 2nd quoted)
+    assert not linked(dated, statement("before", STUMP_LINE, published="2016-02-02"))
+    # publication dates alone: an article may report an older remark
+    undated = statement("undated", STUMP_LINE, published="2016-02-08")
+    reprint = statement("reprint", STUMP_LINE, published="2016-01-20")
+    assert linked(undated, reprint)
+
+
+def test_reporters_rewordings_months_apart_describe_a_position() -> None:
+    april = statement(
+        "april",
+        "Clinton of being too reliant on Wall Street money",
+        published="2016-04-15",
+        kind="indirect",
+    )
+    january = statement(
+        "january",
+        "Clinton of being too cozy with Wall Street and beholden to the banks",
+        published="2016-01-18",
+        kind="indirect",
+    )
+    same_week = statement(
+        "week",
+        "Clinton of being too cozy with Wall Street and beholden to the banks",
+        published="2016-04-16",
+        kind="indirect",
+    )
+    assert not linked(april, january)
+    assert linked(april, same_week)
+
+
+def test_sharing_only_a_name_is_no_paraphrase() -> None:
+    admires = statement(
+        "admires", "Russian President Vladimir Putin as a “strong leader,”", kind="indirect"
+    )
+    praise = statement(
+        "praise",
+        "praise from Russian President Vladimir Putin would not affect his policy",
+        kind="indirect",
+    )
+    assert not linked(admires, praise)

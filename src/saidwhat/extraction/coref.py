@@ -494,7 +494,8 @@ class _Antecedents:
     """Person mentions that may be what "he" or "she" refers to, with where each stands.
 
     Names inside what someone said are left out ("it was demoralizing to work for Obama," he
-    said), not those in a no-source attribution's content; whether each name heads its clause is worked out once per article.
+    said), not those in a no-source attribution's content; whether each name heads its
+    clause is worked out once per article.
     """
 
     def __init__(

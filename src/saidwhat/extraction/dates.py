@@ -102,7 +102,7 @@ class StatementDate:
     """A statement date: ISO text truncated to its precision, and how it was derived."""
 
     value: str
-    precision: str  # "day", "month" or "year"
+    precision: str  # "day", "week" (written as its Monday), "month" or "year"
     basis: str  # "explicit", "relative", "event", "publication"
     expression: str | None = None
 
@@ -187,9 +187,9 @@ def _relative(expression: str, published: date) -> tuple[date, str]:
     if phrase in ("today", "tonight", "earlier today", "this morning"):
         return published, "day"
     if phrase in ("last week",):
-        return published - timedelta(days=7), "day_week"
+        return published - timedelta(days=7), "week"
     if phrase in ("earlier this week", "this week"):
-        return published, "day_week"
+        return published, "week"
     if phrase in ("earlier this month", "this month"):
         return published, "month"
     if phrase == "last month":
@@ -201,6 +201,10 @@ def _relative(expression: str, published: date) -> tuple[date, str]:
 
 
 def _truncate(day: date, precision: str) -> str:
+    """ISO text for a date at its precision; a week is written as its Monday ("this week"
+    in a Thursday paper is the week of that Monday: no single day is claimed)."""
+    if precision == "week":
+        return (day - timedelta(days=day.weekday())).isoformat()
     if precision == "year":
         return f"{day.year:04d}"
     if precision == "month":
@@ -231,6 +235,8 @@ def date_statement(
             for match in pattern.finditer(text, piece_start, piece_end):
                 if _bounds_a_period(text, match.start("expr")):
                     continue
+                if _across_the_content(attribution, cue_at, match.start("expr")):
+                    continue
                 distance = abs(match.start("expr") - cue_at)
                 candidates.append((distance, priority, kind, match.group("expr")))
     # The date nearest the cue is the one that dates the statement.
@@ -244,6 +250,17 @@ def date_statement(
     if base is None:
         return None
     return StatementDate(_truncate(base[0], base[1]), base[1], "publication", None)
+
+
+def _across_the_content(attribution: Attribution, cue_at: int, at: int) -> bool:
+    """Whether the content stands between a cue that opens it and a date after it: in
+    "she angrily said, '...', Sanders jabbed at Clinton on Monday" the date belongs to the
+    clause after the quotation, not to the statement. A cue after its content ("'...,' he
+    told supporters on Monday") keeps the dates around it."""
+    if not attribution.content or at < cue_at:
+        return False
+    content_start = attribution.content[0][0]
+    return cue_at < content_start and any(end <= at for _, end in attribution.content)
 
 
 def _bounds_a_period(text: str, start: int) -> bool:
@@ -317,8 +334,6 @@ def _resolve(
         day = _weekday(expression, base_day)
         return StatementDate(day.isoformat(), "day", "relative", expression)
     day, precision = _relative(expression, base_day)
-    if precision == "day_week":
-        return StatementDate(day.isoformat(), "day", "relative", expression)
     return StatementDate(_truncate(day, precision), precision, "relative", expression)
 
 

@@ -109,6 +109,10 @@ __all__ = ["Embedder", "StatementLinker", "load_minilm_embedder", "choose_refere
 Embedder = Callable[[list[str]], np.ndarray]
 
 _FROZEN = -1
+#: Shared words outside names that a word-bag paraphrase needs: two remarks about
+#: "Russian President Vladimir Putin" share a referent, not a claim. (Two or more cost
+#: more true paraphrases than they saved on the tune and cross pairs.)
+CLAIM_WORDS = 1
 #: Quoted fragments up to this many words can be a speaker's stock phrase; longer ones are
 #: a particular remark.
 _STOCK_PHRASE_WORDS = 6
@@ -126,11 +130,14 @@ class _Prepared:
     keys: list[tuple[int, float]]
     date: str | None
     speaker_id: str | None
-    day: int | None = None  # ``date`` as a day number, when it gives the day
+    day: int | None = None  # ``date`` as a day number (the middle of a week or month)
+    day_slack: int = 0  # how far the remark may be from ``day``: half its week or month
     names: frozenset[str] = frozenset()  # stems of the proper names in the text
     polarity: Polarity = Polarity()  # the content stems it negates (usually none)
     quoted: bool = False  # has quotation marks: some words are presented as the speaker's
     vector: np.ndarray | None = None
+    occasion: int | None = None  # the day the article says it was said (not publication)
+    published: int | None = None  # the day the reporting article came out
 
 
 @dataclass(slots=True)
@@ -415,6 +422,9 @@ class StatementLinker:
             if len(word) >= 4:
                 keys.setdefault(hash(("1", word)), 0.25)
         when = statement.said_on or statement.published
+        day, day_slack = _approximate_day(
+            when, statement.said_on_precision if statement.said_on else None
+        )
         return _Prepared(
             stems=stems,
             bag=bag,
@@ -423,7 +433,8 @@ class StatementLinker:
             keys=list(keys.items()),
             date=when,
             speaker_id=statement.speaker_id,
-            day=_day_number(when),
+            day=day,
+            day_slack=day_slack,
             names=frozenset(
                 stem(norm)
                 for norm in _canonical(
@@ -438,6 +449,13 @@ class StatementLinker:
             ),
             polarity=polarity(statement.text, statement_tokens),
             quoted=_QUOTE_MARKS.search(statement.text) is not None,
+            occasion=(
+                _day_number(statement.said_on)
+                if statement.said_on_basis not in (None, "publication")
+                and statement.said_on_precision == "day"
+                else None
+            ),
+            published=_day_number(statement.published),
         )
 
     @staticmethod
@@ -579,7 +597,9 @@ class StatementLinker:
             # the same words as a representative: nothing can match better, skip the search
             for rep in self._exact.get(prep.stems, ()):
                 root = self._find(self._member_cluster[rep])
-                if self._compatible(prep.speaker_id, self._clusters[root].speaker_id):
+                if self._compatible(
+                    prep.speaker_id, self._clusters[root].speaker_id
+                ) and not _different_occasions(prep, self._prepared[rep]):
                     self._join(index, prep, root)
                     return
         best_score, best_root = 0.0, -1
@@ -617,7 +637,7 @@ class StatementLinker:
     def _match(self, new: _Prepared, rep: _Prepared, *, known_same_speaker: bool) -> _Match | None:
         """Whether ``new`` and representative ``rep`` are versions of one utterance."""
         a, b = new.stems, rep.stems
-        if not a or not b:
+        if not a or not b or _different_occasions(new, rep):
             return None
         shorter = min(len(a), len(b))
         if shorter < self.min_words:
@@ -666,6 +686,8 @@ class StatementLinker:
             and covered >= self.min_words
             and not _names_conflict(new, rep)
             and not _contradiction(new, rep, blocks)
+            # two reporters' rewordings months apart describe a position, not one remark
+            and (new.quoted or rep.quoted or self._reported_together(new, rep))
         ):
             return _Match(dice, contains_rep, "reworded")
         if not known_same_speaker or _contradiction(new, rep, blocks, main_clause=True):
@@ -680,7 +702,10 @@ class StatementLinker:
             return None
         new_bag, rep_bag = self._without_stock(new, rep)
         weighted_overlap, weighted_jaccard, shared = self._bag_overlap(new_bag, rep_bag)
-        if weighted_jaccard >= self.paraphrase_jaccard and (
+        if (
+            weighted_jaccard >= self.paraphrase_jaccard
+            and len((new_bag & rep_bag) - new.names - rep.names) >= CLAIM_WORDS
+        ) and (
             (shared >= self.paraphrase_min_shared and weighted_overlap >= self.paraphrase_overlap)
             or (
                 shared >= self.paraphrase_many
@@ -802,10 +827,19 @@ class StatementLinker:
         point to one remark when the two reports are about the same days, or when the
         versions are of comparable length (an indirect report retold).
         """
-        if new.quoted or rep.quoted or self._same_news_cycle(new, rep):
+        if new.quoted or rep.quoted or self._reported_together(new, rep):
             return False
         shorter, longer = sorted((len(new.stems), len(rep.stems)))
         return 2 * shorter < longer
+
+    def _reported_together(self, new: _Prepared, rep: _Prepared) -> bool:
+        """Whether two reports came out within ``paraphrase_days`` of each other (or either
+        is undated). The reporter's own words (an unquoted version) are written on the day
+        of publication, so this, not the day of the remark, is what tells a retelling of
+        one remark from a stock description of a speaker's position months later."""
+        if new.published is None or rep.published is None:
+            return True
+        return abs(new.published - rep.published) <= self.paraphrase_days
 
     def _same_news_cycle(self, new: _Prepared, rep: _Prepared) -> bool:
         """Whether two versions are dated close enough for word-bag evidence to count.
@@ -818,7 +852,7 @@ class StatementLinker:
         """
         if new.day is None or rep.day is None:
             return True
-        return abs(new.day - rep.day) <= self.paraphrase_days
+        return abs(new.day - rep.day) <= self.paraphrase_days + new.day_slack + rep.day_slack
 
     def _bag_overlap(self, left: frozenset[str], right: frozenset[str]) -> tuple[float, float, int]:
         """IDF-weighted overlap coefficient, weighted Jaccard, and count of shared stems."""
@@ -923,6 +957,24 @@ def _copy_drift(original: Drift) -> Drift:
     )
 
 
+def _approximate_day(value: str | None, precision: str | None) -> tuple[int | None, int]:
+    """A said-on or publication date as (day number, slack in days): a day is itself; a
+    week (written as its Monday) is its Thursday give or take three days; a month
+    ("2016-02", "said in February") its 15th give or take 16. A year, or no date, gives
+    (None, 0): the remark cannot be placed in a news cycle."""
+    if not value:
+        return None, 0
+    if precision == "week":
+        monday = _day_number(value)
+        return (monday + 3, 3) if monday is not None else (None, 0)
+    if len(value) == 7 or precision == "month":
+        try:
+            return date.fromisoformat(value[:7] + "-15").toordinal(), 16
+        except ValueError:
+            return None, 0
+    return _day_number(value), 0
+
+
 def _day_number(value: str | None) -> int | None:
     """An ISO date (``YYYY-MM-DD``, or longer) as a day number; None if it gives no day."""
     if not value or len(value) < 10:
@@ -970,6 +1022,25 @@ def _names_conflict(left: _Prepared, right: _Prepared) -> bool:
     ("Clinton" vs "Hillary Clinton", a name for a pronoun) are no conflict.
     """
     return bool(left.names - set(right.stems)) and bool(right.names - set(left.stems))
+
+
+def _different_occasions(left: _Prepared, right: _Prepared) -> bool:
+    """Whether the articles date the two versions to different occasions: one remark is made
+    once, so the same words said on two days are a speaker repeating a line (a stump
+    speech, a talking point), not one utterance reported twice.
+
+    Two versions are apart when both articles date the remark and the days differ by more
+    than one (a late-night remark is reported under either day), or when one was published
+    before the day the other was said (no outlet reports a remark before it is made). A
+    publication date alone never separates versions: an article may report an old remark.
+    """
+    if left.occasion is not None and right.occasion is not None:
+        return abs(left.occasion - right.occasion) > 1
+    if left.occasion is not None and right.published is not None:
+        return right.published < left.occasion
+    if right.occasion is not None and left.published is not None:
+        return left.published < right.occasion
+    return False
 
 
 def _same_date(left: str | None, right: str | None) -> bool:

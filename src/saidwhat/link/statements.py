@@ -20,6 +20,11 @@ class Statement:
     ``speaker_id`` is the canonical speaker; None means unknown or unresolved, which is
     compatible with any speaker (but needs stronger evidence to link, see the linker).
     ``text`` may keep the outlet's quotation marks: they are normalised when compared.
+    ``said_on_basis`` says how ``said_on`` was found (see :mod:`saidwhat.extraction.dates`):
+    a date the article gives for the remark ("explicit", "relative", "event", "context")
+    places the occasion, so two versions said on different days are two remarks, while
+    "publication" (or None) only bounds it. Only a date known to the day
+    (``said_on_precision`` "day") places an occasion.
     """
 
     id: str
@@ -31,6 +36,8 @@ class Statement:
     published: str | None = None
     said_on: str | None = None
     kind: str = "direct"
+    said_on_basis: str | None = None
+    said_on_precision: str | None = None
 
     def to_json(self) -> dict:
         """Plain JSON for APIs and exports."""

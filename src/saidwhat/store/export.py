@@ -89,7 +89,7 @@ COLUMNS: tuple[_Column, ...] = (
     _Column("anonymous", "bool", "true for unnamed sources"),
     _Column("via", "string", "the intermediary that reported the statement"),
     _Column("said_on", "string", "when it was said: ISO date truncated to its precision"),
-    _Column("said_on_precision", "string", "day, month or year"),
+    _Column("said_on_precision", "string", "day, week (said_on is its Monday), month or year"),
     _Column("said_on_basis", "string", "how said_on was found (explicit, relative, ...)"),
     _Column("confidence", "float64", "the extractor's confidence, 0 to 1"),
     _Column("cluster_id", "string", "the statement cluster: this utterance in every outlet"),

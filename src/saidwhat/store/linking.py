@@ -63,6 +63,8 @@ def _statements(store: Store, rebuild: bool) -> Iterator[tuple[Statement, _Store
             attributions.c.speaker_id,
             attributions.c.speaker,
             attributions.c.said_on,
+            attributions.c.said_on_basis,
+            attributions.c.said_on_precision,
             attributions.c.kind,
             attributions.c.cluster_id,
             attributions.c.drift_label,
@@ -86,6 +88,8 @@ def _statements(store: Store, rebuild: bool) -> Iterator[tuple[Statement, _Store
                 outlet=row.outlet,
                 published=row.published,
                 said_on=row.said_on,
+                said_on_basis=row.said_on_basis,
+                said_on_precision=row.said_on_precision,
                 kind=row.kind,
             )
             stored = (row.cluster_id, row.drift_label, row.drift_reasons)

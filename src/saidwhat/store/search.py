@@ -517,7 +517,7 @@ def _check_arguments(
 
 
 #: Statement-date precisions, finest first.
-PRECISIONS = ("day", "month", "year")
+PRECISIONS = ("day", "week", "month", "year")
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,7 +532,7 @@ class StatementFilters:
     role: str | None = None
     #: Words in the intermediary's name ("Washington Post").
     via: str | None = None
-    #: Only statements dated at least this precisely ("day", "month" or "year").
+    #: Only statements dated at least this precisely ("day", "week", "month" or "year").
     precision: str | None = None
     #: Only attributions the extractor gave at least this confidence (0 to 1).
     min_confidence: float | None = None
