@@ -60,6 +60,7 @@ from pathlib import Path
 
 from saidwhat.extraction.dates import date_statements
 from saidwhat.link import Embedder, Statement, StatementLinker, drift
+from saidwhat.link.text import quoted_spans
 from saidwhat.model import Attribution
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,11 +124,27 @@ def to_statement(
         speaker=None if speaker_blind else side["speaker"],
         outlet=side["publisher"],
         published=side["published"],
-        kind="direct" if _QUOTE.search(side["content_text"]) else "indirect",
+        kind=content_kind(side["content_text"]),
         said_on=said[0],
         said_on_basis=said[1],
         said_on_precision=said[2],
     )
+
+
+def content_kind(text: str) -> str:
+    """Direct when every word is inside quotation marks, mixed when some are, indirect when
+    none: the extractor's rule, read off the content text (an elision mark between two
+    quoted stretches is no word of the reporter's)."""
+    spans = quoted_spans(text)
+    inside = outside = 0
+    for match in re.finditer(r"\w+", text):
+        if any(start <= match.start() < end for start, end in spans):
+            inside += 1
+        else:
+            outside += 1
+    if inside and not outside:
+        return "direct"
+    return "mixed" if inside else "indirect"
 
 
 def _spans(value: str | list) -> list[tuple[int, int]]:
@@ -235,7 +252,13 @@ def run(
         same = linker.cluster_of(a) is not None and linker.cluster_of(a) == linker.cluster_of(b)
         label = None
         if row["linked"]:
-            label = drift(row["a"]["content_text"], row["b"]["content_text"]).label
+            # with the kinds, as the linker labels its clusters' members
+            label = drift(
+                row["a"]["content_text"],
+                row["b"]["content_text"],
+                reference_kind=statements[a].kind,
+                variant_kind=statements[b].kind,
+            ).label
         results.append(PairResult(row=row, predicted=same, drift_label=label))
     return results
 
@@ -281,6 +304,9 @@ def summarise(
         for r in labelled
     )
     confusion = Counter((r.row["drift"], r.drift_label) for r in labelled)
+    flagged = sum(r.drift_label == "meaning-changed" for r in labelled)
+    gold_changed = sum(r.row["drift"] == "meaning-changed" for r in labelled)
+    both = sum(r.drift_label == r.row["drift"] == "meaning-changed" for r in labelled)
     return {
         "pairs": len(results),
         "split": split,
@@ -302,6 +328,7 @@ def summarise(
             "pairs": len(labelled),
             "accuracy": round(_ratio(strict, len(labelled)), 4),
             "lenient_accuracy": round(_ratio(lenient, len(labelled)), 4),
+            "meaning_changed": {"flagged": flagged, "labelled": gold_changed, "both": both},
             "confusion": [
                 {"gold": gold, "predicted": pred, "count": count}
                 for (gold, pred), count in sorted(confusion.items())
@@ -330,6 +357,11 @@ def _print_report(summary: dict) -> None:
     labels = summary["drift"]
     print(f"\nDrift labels on the {labels['pairs']} labelled-linked pairs")
     print(f"  accuracy {labels['accuracy']:.3f}  lenient {labels['lenient_accuracy']:.3f}")
+    changed = labels["meaning_changed"]
+    print(
+        f"  meaning-changed: flagged {changed['flagged']}, labelled {changed['labelled']}, "
+        f"both {changed['both']}"
+    )
     gold = sorted({c["gold"] for c in labels["confusion"]})
     predicted = sorted({c["predicted"] for c in labels["confusion"]})
     counts = {(c["gold"], c["predicted"]): c["count"] for c in labels["confusion"]}

@@ -292,3 +292,42 @@ def test_a_negation_said_in_other_words_is_not_a_changed_meaning() -> None:
         "she wanted to speak directly to parents about the new school budget and the teachers",
     )
     assert "negation dropped" not in codes(reworded.reasons), reworded.reasons
+
+
+def test_an_acronym_and_its_spelled_out_name_are_one_name() -> None:
+    result = drift(
+        "to fight BLM violence against law enforcement officers",
+        "to fight Black Lives Matter violence against law enforcement officers",
+    )
+    assert "name changed" not in codes(result.reasons)
+    assert result.label != "meaning-changed"
+    # a different organisation is still a changed name
+    other = drift(
+        "to fight BLM violence against law enforcement officers",
+        "to fight Antifa violence against law enforcement officers",
+    )
+    assert "name changed" in codes(other.reasons)
+
+
+def test_in_a_paraphrase_only_polarity_and_figures_signal_a_change() -> None:
+    quote = "“I want to speak directly to voters in the cities,”"
+    # indirect speech in other words: the reporter's "could" is framing, not a new modality
+    framed = "that she could speak directly to voters in the cities"
+    result = drift(quote, framed, reference_kind="direct", variant_kind="indirect")
+    assert result.label == "paraphrased", result.reasons
+    # in the same kind of speech, the same swap is a changed modality
+    same_kind = drift("I want to speak directly to voters", "I could speak directly to voters")
+    assert same_kind.label == "meaning-changed"
+    # and a negation the quote does not have still flags the paraphrase
+    denied = "that she would not speak directly to voters in the cities"
+    flipped = drift(quote, denied, reference_kind="direct", variant_kind="indirect")
+    assert flipped.label == "meaning-changed"
+    assert "negation added" in codes(flipped.reasons)
+
+
+def test_a_quote_cut_at_the_start_behind_a_reporters_that_is_trimmed() -> None:
+    full = "“He is becoming their best recruiter,” … “They are showing videos of him to recruit.”"
+    excerpt = "that “they are showing videos of him to recruit.”"
+    assert drift(full, excerpt, variant_kind="mixed").label == "trimmed"
+    # and the other way round the full quote adds words, it does not change punctuation
+    assert drift(excerpt, full, reference_kind="mixed").label == "extended"

@@ -31,7 +31,11 @@ him that ..."), a negation that an added or cut stretch brings with words of its
 ("— not me, not Bill, nobody —" negates those words, not the shared claim), a modal that
 moved to another clause, and back-shift in a version whose text shows it is reported
 speech even when its kind says "direct". An opening "that" of reported speech is not a
-word of the statement at all.
+word of the statement at all. Between versions at the paraphrase level (indirect speech
+for a direct quote, or under half the words shared) only a negation or a figure counts:
+there a modal, hedge or name is the reporter's framing as often as the speaker's, and
+flagging every paraphrase would bury the real changes. An acronym and the name it spells
+out ("BLM", "Black Lives Matter") are one name.
 
 Every reason is a string ``"<code>: <detail>"``: the code before the colon is stable (for
 programs), the detail quotes the words involved (for people).
@@ -200,6 +204,22 @@ def _same_name(name: str, others: list[str]) -> bool:
     )
 
 
+def _without_acronyms(names: list[str], others: list[str]) -> tuple[list[str], list[str]]:
+    """Both lists without an acronym in ``names`` and the run of ``others`` it abbreviates
+    ("BLM" / "Black Lives Matter"): one name in two spellings, not a changed name."""
+    for acronym in names:
+        letters = acronym.replace(".", "")
+        if len(letters) < 2 or not letters.isupper() or not letters.isalpha():
+            continue
+        width = len(letters)
+        for start in range(len(others) - width + 1):
+            run = others[start : start + width]
+            if "".join(word[0] for word in run).upper() == letters:
+                rest = [name for name in names if name is not acronym]
+                return rest, others[:start] + others[start + width :]
+    return names, others
+
+
 @dataclass(slots=True)
 class _Profile:
     """What the signal checks need of one whole version, computed once per text.
@@ -303,6 +323,14 @@ class _Reader:
             self.notes.append(
                 f"bracketed insertion: {_quote(inserted)}" + (replaced if ref_spoken else "")
             )
+        if edge and i1 == 0 and j1 == 0 and ref_spoken and var_spoken:
+            # words cut (or added) at the start where the other version opens with its
+            # reporter's "that": "“He is ... recruiter,” … “They are ...”" vs "that “they
+            # are ...”" is a trim, the "that" being grammar
+            if _complementizer(self.alignment.variant, var_tokens):
+                var_spoken, var_keys = [], []
+            elif _complementizer(self.alignment.reference, ref_tokens):
+                ref_spoken, ref_keys = [], []
         if not ref_spoken and not var_spoken:
             if not inserted:
                 self.kinds.add("punctuation")
@@ -441,6 +469,8 @@ class _Reader:
             var_names = [t.surface for t in var_tokens if t.is_name]
             gone = [n for n in ref_names if not _same_name(n, self._var_names)]
             new = [n for n in var_names if not _same_name(n, self._ref_names)]
+            gone, new = _without_acronyms(gone, new)
+            new, gone = _without_acronyms(new, gone)
             if gone and new:
                 self.signals.append(
                     f"name changed: {'“' + ' '.join(gone) + '”'} → {'“' + ' '.join(new) + '”'}"
@@ -485,6 +515,19 @@ def _has_own_content(words: list[str]) -> bool:
     )
 
 
+#: The meaning signals that still count between versions in other words (paraphrases).
+_PARAPHRASE_SIGNALS = frozenset({"negation added", "negation dropped", "number changed"})
+
+
+def _paraphrase_level(reader: _Reader, reference_kind: str, variant_kind: str) -> bool:
+    """Whether the versions say it in other words: indirect speech for a direct quote, or
+    fewer than ``PARAPHRASE_OVERLAP`` of the shorter version's words shared in order."""
+    if {reference_kind, variant_kind} == {"direct", "indirect"}:
+        return True
+    shorter = min(len(reader.ref_words), len(reader.var_words)) or 1
+    return reader.equal_words / shorter < PARAPHRASE_OVERLAP
+
+
 def drift(
     reference: str,
     variant: str,
@@ -519,6 +562,10 @@ def drift(
             SequenceMatcher(None, reader.ref_words, reader.var_words, autojunk=False).ratio(), 3
         )
     signals = list(dict.fromkeys(reader.signals))
+    if signals and _paraphrase_level(reader, reference_kind, variant_kind):
+        # in other words, a modal, hedge or name is the reporter's framing as often as the
+        # speaker's: only a flipped polarity or a changed figure still reads as a change
+        signals = [s for s in signals if s.partition(":")[0] in _PARAPHRASE_SIGNALS]
     if not same_speaker:
         signals.insert(0, "attributed to a different speaker: the versions credit different people")
     kinds = reader.kinds
@@ -536,10 +583,8 @@ def drift(
     elif kinds <= {"trim", "elision", "extension", "punctuation"}:
         label = "elided"
     else:
-        shorter = min(len(reader.ref_words), len(reader.var_words)) or 1
-        overlap = reader.equal_words / shorter
-        kinds_differ = {reference_kind, variant_kind} == {"direct", "indirect"}
-        label = "paraphrased" if kinds_differ or overlap < PARAPHRASE_OVERLAP else "reworded"
+        paraphrase = _paraphrase_level(reader, reference_kind, variant_kind)
+        label = "paraphrased" if paraphrase else "reworded"
     notes = reader.notes if label not in ("verbatim", "punctuation-only") else []
     if label == "paraphrased" and reference_kind != variant_kind:
         notes = [f"reported as {variant_kind} speech; the reference is {reference_kind}", *notes]
