@@ -143,3 +143,35 @@ def test_cli_compare_picks_articles_and_reports_bad_input(examples_url: str) -> 
         app, ["compare", "nope", "peace-news-2022-12-milley", "--db", examples_url]
     )
     assert missing.exit_code == 1 and "no article 'nope'" in missing.stderr
+
+
+def test_a_stump_line_said_on_two_dated_days_is_two_statements(
+    store_url: str, tmp_path: Path
+) -> None:
+    line = "“We have come a long way in the last nine months,”"
+    articles = [
+        # dated by the articles to Wednesday 3 and Monday 8 February: two speeches
+        ("town-hall", "2016-02-04", f"{line} Sanders told a town hall on Wednesday."),
+        ("nashua", "2016-02-09", f"{line} Sanders told supporters in Nashua on Monday."),
+        # no date of its own: a report of the Nashua speech, or any other
+        ("recap", "2016-02-10", f"{line} Sanders said."),
+    ]
+    path = tmp_path / "stump.jsonl"
+    path.write_text(
+        "".join(
+            json.dumps({"id": key, "outlet": key, "published": day, "text": text}) + "\n"
+            for key, day, text in articles
+        ),
+        encoding="utf-8",
+    )
+    with open_store(store_url) as store:
+        ingest(store, [path])
+        link_store(store)
+        with store.begin_read() as connection:
+            rows = connection.execute(
+                select(StoredAttribution.said_on, StoredAttribution.cluster_id)
+            ).all()
+    clusters = {said_on: cluster for said_on, cluster in rows}
+    assert set(clusters) == {"2016-02-03", "2016-02-08", "2016-02-10"}
+    assert clusters["2016-02-03"] != clusters["2016-02-08"]
+    assert clusters["2016-02-10"] in (clusters["2016-02-03"], clusters["2016-02-08"])
