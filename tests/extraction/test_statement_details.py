@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 import saidwhat
-from saidwhat.extraction.dates import parse_published
+from saidwhat.extraction.dates import date_statement, parse_published
 from saidwhat.model import Attribution
 
 Extract = Callable[[str], list[Attribution]]
@@ -187,3 +187,17 @@ def test_anonymous_sources_have_a_bare_role() -> None:
     )
     roles = [(a.anonymous, a.role, a.via) for a in saidwhat.extract(text)]
     assert roles == [(True, "US official", None), (True, "US officials", "Washington Post")]
+
+
+def test_a_hand_built_attribution_is_dated_from_its_own_sentence_only() -> None:
+    text = "The Times reported a loss of $915 million in 1995. Clinton says he paid no tax."
+    source = text.index("Clinton")
+    attribution = Attribution(
+        source=[(source, source + 7)],
+        cue=[(source + 8, source + 12)],
+        content=[(source + 13, len(text) - 1)],
+        kind="indirect",
+    )
+    dated = date_statement(text, attribution, "2016-10-03")
+    assert dated is not None
+    assert (dated.value, dated.basis) == ("2016-10-03", "publication")

@@ -135,7 +135,7 @@ def _frame(
     else:  # built by hand, not by the extractor: take the text's sentence around the cue
         first, last = anchors[0][0], anchors[-1][1]
         start = 0
-        for match in _SENTENCE_END.finditer(text, max(first - 400, 0), first):
+        for match in _SENTENCE_END.finditer(text, max(first - 400, 0), first + 1):
             start = match.end()
         end_match = _SENTENCE_END.search(text, last)
         end = end_match.start() + 1 if end_match else len(text)
