@@ -562,7 +562,8 @@ def drift(
             SequenceMatcher(None, reader.ref_words, reader.var_words, autojunk=False).ratio(), 3
         )
     signals = list(dict.fromkeys(reader.signals))
-    if signals and _paraphrase_level(reader, reference_kind, variant_kind):
+    paraphrase = _paraphrase_level(reader, reference_kind, variant_kind)
+    if signals and paraphrase:
         # in other words, a modal, hedge or name is the reporter's framing as often as the
         # speaker's: only a flipped polarity or a changed figure still reads as a change
         signals = [s for s in signals if s.partition(":")[0] in _PARAPHRASE_SIGNALS]
@@ -583,7 +584,6 @@ def drift(
     elif kinds <= {"trim", "elision", "extension", "punctuation"}:
         label = "elided"
     else:
-        paraphrase = _paraphrase_level(reader, reference_kind, variant_kind)
         label = "paraphrased" if paraphrase else "reworded"
     notes = reader.notes if label not in ("verbatim", "punctuation-only") else []
     if label == "paraphrased" and reference_kind != variant_kind:
