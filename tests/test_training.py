@@ -25,7 +25,7 @@ from saidwhat.extraction.cue_model import (
     pattern_group,
     read_cue_model,
 )
-from saidwhat.extraction.pipeline import cue_judge, extract_many, load_nlp
+from saidwhat.extraction.pipeline import cue_judge, extract_many, load_nlp, pipeline_fingerprint
 from saidwhat.extraction.rules import Candidate, find_attributions
 from saidwhat.training import (
     BOUND_THRESHOLDS,
@@ -225,6 +225,18 @@ def test_tiny_model_trains_loads_and_extracts(tmp_path: Path) -> None:
     found = find_attributions(doc, judge=tiny)
     assert [doc.text[s:e] for s, e in found[0].source] == ["Senator Jane Roe"]
     assert 0.0 < found[0].confidence < 1.0
+
+
+@needs_polnear
+def test_parse_cache_is_reused_only_by_the_same_pipeline(tmp_path: Path) -> None:
+    cache = tmp_path / "dev.spacy"
+    first = parse_corpus(POLNEAR / "dev", cache=cache, limit=2)
+    (written,) = tmp_path.glob("*.spacy")
+    # The file is named after the pipeline, so a parse made before a component changed
+    # (another model, a new sentence-boundary rule) is never taken for a current one.
+    assert written.name == f"dev-{pipeline_fingerprint(load_nlp())}.spacy"
+    again = parse_corpus(POLNEAR / "dev", cache=cache, limit=2)
+    assert [d.to_json() for d in again.docs] == [d.to_json() for d in first.docs]
 
 
 @needs_polnear

@@ -51,7 +51,7 @@ from saidwhat.extraction.cue_model import (
     lead_span,
     pattern_group,
 )
-from saidwhat.extraction.pipeline import load_nlp
+from saidwhat.extraction.pipeline import load_nlp, pipeline_fingerprint
 from saidwhat.extraction.quotes import QuoteIndex
 from saidwhat.extraction.rules import Candidate, find_attributions
 from saidwhat.extraction.syntax import lemma_of
@@ -88,12 +88,16 @@ def parse_corpus(
     """Read a brat corpus and parse it with the extractor's pipeline.
 
     ``cache`` (a ``.spacy`` DocBin) keeps the parse between runs; it is used only when it
-    holds as many documents as the corpus has articles, so a stale cache is not trusted.
+    holds as many documents as the corpus has articles, so a stale cache is not trusted. The
+    file name gets the pipeline's fingerprint, so a parse made by another model or another
+    set of components (a new sentence-boundary rule) is never reloaded as if it were current.
     """
     corpus = read_brat_corpus(directory)
     if limit is not None:
         corpus = corpus[:limit]
     nlp = load_nlp()
+    if cache is not None:
+        cache = cache.with_name(f"{cache.stem}-{pipeline_fingerprint(nlp)}{cache.suffix}")
     docs: list[Doc] | None = None
     if cache is not None and cache.exists():
         docs = list(DocBin().from_disk(cache).get_docs(nlp.vocab))

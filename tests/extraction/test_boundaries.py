@@ -138,3 +138,21 @@ def test_boundary_model_off_above_one(nlp: Language) -> None:
     judge = _judge({"bias": 5.0})
     found = find_attributions(nlp(text), judge=judge)
     assert _spans(text, found)[0][2] == ["the plan failed, which surprised everyone"]
+
+
+def test_a_paragraph_break_ends_the_sentence(nlp: Language) -> None:
+    # The small parser ran these two paragraphs together, and "told" took the first
+    # paragraph as part of its content.
+    text = (
+        "Both Mr. King and Mr. Schultz say RT's management has never told them what to say."
+        "\n\n''I have never -- never -- been edited,'' Mr. King, 82, told me."
+    )
+    doc = nlp(text)
+    assert [s.text.strip() for s in doc.sents] == [
+        "Both Mr. King and Mr. Schultz say RT's management has never told them what to say.",
+        "''I have never -- never -- been edited,'' Mr. King, 82, told me.",
+    ]
+    spans = _spans(text, find_attributions(doc))
+    assert ("Both Mr. King and Mr. Schultz", "say") in [(s, c) for s, c, _ in spans]
+    told = next(content for _, cue, content in spans if cue == "told")
+    assert "".join(told).strip("' ,") == "I have never -- never -- been edited"

@@ -46,7 +46,7 @@ from saidwhat.extraction.rules import Candidate
 from saidwhat.extraction.syntax import coarse_pos, lemma_of
 
 #: The shipped model's file in the package data; the number is the format version.
-DEFAULT_MODEL_FILE = "cue_model_v2.json"
+DEFAULT_MODEL_FILE = "cue_model_v3.json"
 #: Version of the JSON layout and of the feature set. A model trained with other features
 #: would score garbage, so loading refuses any other version.
 FORMAT_VERSION = 2
