@@ -148,6 +148,33 @@ def test_according_to(extract: Extract) -> None:
     assert "according" not in content and "police" not in content
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "content"),
+    [
+        # The parser makes "According" the root and the claim an apposition of the source.
+        (
+            "According to conservative talk radio host Rush Limbaugh, the move reeks of "
+            "“fear” and desperation.",
+            "conservative talk radio host Rush Limbaugh",
+            "the move reeks of “fear” and desperation",
+        ),
+        # ... or reads "show" as a verb, leaving "to" without an object.
+        (
+            "As a reality TV boss, Donald Trump repeatedly demeaned women with sexist "
+            "language, according to show insiders.",
+            "show insiders",
+            "As a reality TV boss, Donald Trump repeatedly demeaned women with sexist language",
+        ),
+    ],
+)
+def test_according_to_survives_a_wrong_parse(
+    extract: Extract, text: str, source: str, content: str
+) -> None:
+    (a,) = [a for a in extract(text) if joined(text, a.cue).lower() == "according to"]
+    assert joined(text, a.source) == source
+    assert joined(text, a.content) == content
+
+
 def test_organisation_source_with_told(extract: Extract) -> None:
     a = only(extract(ORGANISATION))
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from spacy.tokens import Doc, Token
+from spacy.tokens import Span as TokenSpan
 
 from saidwhat.extraction.cues import (
     CORE_SPEECH_VERBS,
@@ -223,6 +224,27 @@ def _subtree_span(tok: Token, exclude: Token | None = None) -> list[Token]:
     if exclude is not None:
         skip = {t.i for t in exclude.subtree}
     return [t for t in tok.subtree if t.i not in skip]
+
+
+#: Marks that end a noun phrase read off the surface, when the parse cannot be trusted.
+_PHRASE_ENDS = frozenset({",", ".", ";", ":", "—", "–", "--", "(", ")", "?", "!"})
+
+
+def _surface_phrase(doc: Doc, start: int, limit: int) -> list[Token]:
+    """The tokens from ``start`` up to the next phrase-ending mark (or ``limit``)."""
+    out = []
+    for tok in doc[start:limit]:
+        if tok.text in _PHRASE_ENDS or tok.is_quote or "\n" in tok.text:
+            break
+        out.append(tok)
+    return out
+
+
+def _phrase_head(tokens: list[Token]) -> Token:
+    """The token of a phrase whose head lies outside it (the last such one)."""
+    inside = {t.i for t in tokens}
+    heads = [t for t in tokens if t.head.i not in inside or t.head is t]
+    return heads[-1] if heads else tokens[-1]
 
 
 def _subject(verb: Token, depth: int = 0) -> Token | None:
@@ -1281,17 +1303,21 @@ class _Extractor:
     def _according_to(self, according: Token) -> None:
         to = self.doc[according.i + 1]
         objects = [t for t in to.children if t.dep_ == "pobj"]
-        if not objects:
-            return
         cue = [according, to]
-        source_tokens = list(objects[0].subtree)
         sent = according.sent
+        source_tokens = list(objects[0].subtree) if objects else []
         skip = {t.i for t in according.subtree} | {t.i for t in source_tokens}
-        content_tokens = [
-            t
-            for t in sent
-            if t.i not in skip and not (t.is_punct and (t.i == sent.end - 1 or t.i == sent.start))
-        ]
+        content_tokens = self._sentence_without(sent, skip)
+        if not source_tokens or not any(not t.is_punct for t in content_tokens):
+            # The parser lost the phrase: "according to show insiders" with "show" a verb,
+            # or "According" the root and the whole claim an apposition of the source. The
+            # source then runs from "to" to the next punctuation mark, the content is the
+            # rest of the sentence (8 of PolNeAR dev's "according to" were lost this way).
+            source_tokens = _surface_phrase(self.doc, to.i + 1, sent.end)
+            skip = {according.i, to.i} | {t.i for t in source_tokens}
+            content_tokens = self._sentence_without(sent, skip)
+            if not source_tokens:
+                return
         content = _trim(self.text, _token_range(content_tokens))
         source = _trim(self.text, _token_range(source_tokens))
         content = self._widen_to_quotes(content, _token_range(cue) + source)
@@ -1305,10 +1331,21 @@ class _Extractor:
                     0.85,
                     content_head=root,
                     verb=according,
-                    subject=objects[0],
+                    subject=objects[0]
+                    if objects and objects[0] in source_tokens
+                    else _phrase_head(source_tokens),
                     pattern="according",
                 )
             )
+
+    @staticmethod
+    def _sentence_without(sent: TokenSpan, skip: set[int]) -> list[Token]:
+        """The sentence's tokens outside ``skip``, without its opening and closing marks."""
+        return [
+            t
+            for t in sent
+            if t.i not in skip and not (t.is_punct and (t.i == sent.end - 1 or t.i == sent.start))
+        ]
 
     def _colon_quotes(self) -> None:
         """ "Milley also spoke out on US TV on 10 November: 'we think ...'": a quotation
