@@ -61,6 +61,12 @@ def test_several_styles_in_one_text_each_found() -> None:
     assert quoted(text) == ["„quote“", "«another»", "‹third›", "‘fourth’", '"fifth"']
 
 
+def test_quote_opened_after_a_no_break_space() -> None:
+    # Some outlets put a no-break space after the full stop before the next quotation.
+    text = "“It is a disgrace,” Bolton charged. \xa0“They’re performing honorably.”"
+    assert quoted(text) == ["“It is a disgrace,”", "“They’re performing honorably.”"]
+
+
 def test_spaced_guillemets() -> None:
     text = "Le ministre a dit « nous sommes prêts » hier."
 
