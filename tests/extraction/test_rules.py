@@ -175,6 +175,20 @@ def test_according_to_survives_a_wrong_parse(
     assert joined(text, a.content) == content
 
 
+def test_quote_after_said_goes_on_with_that_speaker(extract: Extract) -> None:
+    # The cue of the next sentence used to take the second quotation as its own.
+    text = (
+        "“Hillary is my next choice. Donald Trump lost me a long time ago,” Shays said. "
+        "“He does and says everything my mom and dad taught me not to say.” Another former "
+        "lawmaker, Sen. Joe Lieberman, also stated his support."
+    )
+    found = extract(text)
+    shays = next(a for a in found if joined(text, a.source) == "Shays")
+    assert texts(text, shays.content)[-1].startswith("“He does and says everything")
+    lieberman = next(a for a in found if "Lieberman" in joined(text, a.source))
+    assert joined(text, lieberman.content) == "his support"
+
+
 def test_organisation_source_with_told(extract: Extract) -> None:
     a = only(extract(ORGANISATION))
 

@@ -1290,7 +1290,9 @@ class _Extractor:
         frame_start = min(verb.idx, subject.left_edge.idx)
         before = self.quotes.overlapping(max(frame_start - 4, 0), frame_start)
         if before and re.fullmatch(r"[\s,—–-]*", self.text[before[-1].end : frame_start]):
-            return (before[-1].start, before[-1].end)
+            quote = before[-1]
+            if not (quote.end <= sent.start_char and self._continues_a_quote(quote)):
+                return (quote.start, quote.end)
         tail = self.text[cue_end : sent.end_char]
         if tail.strip().startswith(":") or sent[-1].text == ":":
             nxt = self.quotes.overlapping(sent.end_char, sent.end_char + 400)
@@ -1299,6 +1301,22 @@ class _Extractor:
             if sent.end < len(self.doc):
                 return list(self.doc[sent.end].sent)
         return []
+
+    def _continues_a_quote(self, quote: Quote) -> bool:
+        """Does ``quote`` go on from a quotation just before it in its paragraph?
+
+        In '"X," Shays said. "He does and says everything ..." Lieberman also stated his
+        support', the second quotation is Shays's still (so PolNeAR's annotators and readers
+        take it); the cue after it opens a new statement and must not take it as its own.
+        """
+        paragraph_start = self.text.rfind("\n", 0, quote.start) + 1
+        earlier = [q for q in self.quotes.overlapping(paragraph_start, quote.start) if q != quote]
+        if not earlier:
+            return False
+        gap = self.text[earlier[-1].end : quote.start]
+        return (
+            len(gap) < 200 and not _has_quote_mark(gap) and gap.rstrip().endswith((".", "!", "?"))
+        )
 
     def _according_to(self, according: Token) -> None:
         to = self.doc[according.i + 1]
