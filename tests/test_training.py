@@ -227,6 +227,26 @@ def test_tiny_model_trains_loads_and_extracts(tmp_path: Path) -> None:
     assert 0.0 < found[0].confidence < 1.0
 
 
+def test_tied_thresholds_choose_the_higher_bar(monkeypatch: pytest.MonkeyPatch) -> None:
+    from saidwhat import training
+
+    # A flat score surface, as on PolNeAR dev: 0.35 is best by less than the tie margin.
+    means = {0.3: 0.680, 0.35: 0.6865, 0.4: 0.6858, 0.45: 0.6862, 0.5: 0.683}
+
+    def fake_scores(model: CueModel, dev: object, setting: str, log: object) -> tuple:
+        return means[model.threshold], {"attribution_lenient_f1": means[model.threshold]}
+
+    monkeypatch.setattr(training, "_dev_scores", fake_scores)
+    model = CueModel(weights={}, stats=LemmaStats())
+    threshold, keep, _ = training.choose_thresholds(
+        model,
+        None,
+        thresholds=tuple(means),
+        keep_thresholds=(0.1,),  # type: ignore[arg-type]
+    )
+    assert (threshold, keep) == (0.45, 0.1) == (model.threshold, model.keep_threshold)
+
+
 @needs_polnear
 def test_parse_cache_is_reused_only_by_the_same_pipeline(tmp_path: Path) -> None:
     cache = tmp_path / "dev.spacy"

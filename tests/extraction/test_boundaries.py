@@ -156,3 +156,14 @@ def test_a_paragraph_break_ends_the_sentence(nlp: Language) -> None:
     assert ("Both Mr. King and Mr. Schultz", "say") in [(s, c) for s, c, _ in spans]
     told = next(content for _, cue, content in spans if cue == "told")
     assert "".join(told).strip("' ,") == "I have never -- never -- been edited"
+
+
+def test_no_break_spaces_do_not_split_spans() -> None:
+    # The parser made each no-break space a token of its own: the cue came out as
+    # "acknowledged" alone, cut off from its auxiliary.
+    import saidwhat
+
+    text = "Trump has\xa0acknowledged that he hailed\xa0Pence as a hero."
+    (a,) = saidwhat.extract(text)
+    assert [text[s:e] for s, e in a.cue] == ["has\xa0acknowledged"]
+    assert [text[s:e] for s, e in a.content] == ["that he hailed\xa0Pence as a hero"]
