@@ -189,6 +189,33 @@ def test_quote_after_said_goes_on_with_that_speaker(extract: Extract) -> None:
     assert joined(text, lieberman.content) == "his support"
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        # A cue with an object of its own says that object, not the quotation before it.
+        (
+            "“I don’t know what she was thinking.” Trump further described the incident as "
+            "a “terrible situation.”",
+            "further described",
+            "the incident as a “terrible situation.”",
+        ),
+        (
+            "“It is a disgrace.” The Republican National Committee noted Bill Clinton’s "
+            "comments on its website.",
+            "noted",
+            "Bill Clinton’s comments on its website",
+        ),
+        # ... but the person told is not what is said.
+        ("“We are ready.” Milley told reporters on Wednesday.", "told", "“We are ready.”"),
+    ],
+)
+def test_object_or_quotation_beside_the_cue(
+    extract: Extract, text: str, cue: str, content: str
+) -> None:
+    (a,) = [a for a in extract(text) if joined(text, a.cue) == cue]
+    assert joined(text, a.content) == content
+
+
 def test_organisation_source_with_told(extract: Extract) -> None:
     a = only(extract(ORGANISATION))
 

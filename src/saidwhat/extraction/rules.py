@@ -529,6 +529,22 @@ def _appeal_content(verb: Token, preposition: Token) -> list[Token]:
     return tokens
 
 
+#: Cues whose object is the person spoken to, so a quotation beside them is still theirs
+#: ('"X," he told reporters').
+_ADDRESSEE_CUES = frozenset(
+    {"tell", "ask", "warn", "remind", "assure", "inform", "urge", "advise", "promise", "thank"}
+)
+
+
+def _objects_its_own(verb: Token) -> bool:
+    """Does the cue have a direct object of its own that is what it says ("further described
+    the incident as ...", "noted Bill Clinton's comments"), so a quotation beside it is not
+    its content?"""
+    if lemma_of(verb) in _ADDRESSEE_CUES:
+        return False
+    return any(c.dep_ == "dobj" and c.i > verb.i for c in verb.children)
+
+
 def _object_content(verb: Token) -> list[Token]:
     """ "Trump criticized Obama for ...": the object phrase and the complements after it.
 
@@ -861,7 +877,7 @@ class _Extractor:
             # "'X,' he said, 'Y.'" parsed with the quotation as the head of the cue.
             content_tokens, confidence = _subtree_span(verb.head, exclude=verb), 0.7
             content_head, pattern = verb.head, "inverted"
-        if not content_tokens and clause_cue:
+        if not content_tokens and clause_cue and not _objects_its_own(verb):
             content_tokens, confidence = self._colon_or_adjacent_quote(verb, subject), 0.6
             pattern = "quote"
         if not content_tokens and self._is_object_cue(lemma):
