@@ -25,8 +25,9 @@ _CLOSERS: dict[str, str] = {
 }
 QUOTE_CHARS = frozenset("\"'“”‘’«»„‹›")
 _SINGLE_OPENERS = frozenset("‘'")
-#: Characters after which a mark can open a quotation.
-_OPEN_CONTEXT = frozenset(" \t\n\r([{—–-:;,/")
+#: Characters besides whitespace (any, see :func:`_can_open`) after which a mark can open
+#: a quotation.
+_OPEN_CONTEXT = frozenset("([{—–-:;,/")
 
 
 @dataclass(frozen=True, slots=True)

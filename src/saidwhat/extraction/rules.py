@@ -240,13 +240,6 @@ def _surface_phrase(doc: Doc, start: int, limit: int) -> list[Token]:
     return out
 
 
-def _phrase_head(tokens: list[Token]) -> Token:
-    """The token of a phrase whose head lies outside it (the last such one)."""
-    inside = {t.i for t in tokens}
-    heads = [t for t in tokens if t.head.i not in inside or t.head is t]
-    return heads[-1] if heads else tokens[-1]
-
-
 def _subject(verb: Token, depth: int = 0) -> Token | None:
     """The speaker of ``verb``: its subject, or the subject it shares with a governing verb.
 
@@ -1367,7 +1360,7 @@ class _Extractor:
                     verb=according,
                     subject=objects[0]
                     if objects and objects[0] in source_tokens
-                    else _phrase_head(source_tokens),
+                    else self.doc[source_tokens[0].i : source_tokens[-1].i + 1].root,
                     pattern="according",
                 )
             )
