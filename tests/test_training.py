@@ -24,6 +24,7 @@ from saidwhat.extraction.cue_model import (
     load_cue_model,
     pattern_group,
     read_cue_model,
+    role_file_name,
 )
 from saidwhat.extraction.pipeline import cue_judge, extract_many, load_nlp, pipeline_fingerprint
 from saidwhat.extraction.rules import Candidate, find_attributions
@@ -183,7 +184,10 @@ def test_shipped_model_loads_and_is_small() -> None:
     model = load_cue_model()
     path = Path(__file__).resolve().parents[1] / "src" / "saidwhat" / "data" / DEFAULT_MODEL_FILE
 
-    assert path.stat().st_size < 5_000_000
+    roles = path.with_name(role_file_name(path))
+
+    assert path.stat().st_size < 5_000_000 and roles.stat().st_size < 25_000_000
+    assert model.roles is not None
     assert 0.0 <= model.keep_threshold <= model.threshold <= 1.0
     assert model.meta["trained_on_articles"] > 100
 
@@ -209,12 +213,15 @@ def test_model_confidence_is_the_probability() -> None:
 def test_tiny_model_trains_loads_and_extracts(tmp_path: Path) -> None:
     train = parse_corpus(POLNEAR / "train", limit=8)
     dev = parse_corpus(POLNEAR / "dev", limit=3)
-    model = train_cue_model(train, dev, iterations=100)
+    model = train_cue_model(train, dev, iterations=100, role_epochs=2)
     path = tmp_path / "tiny.json"
     model.save(path)
     tiny = read_cue_model(path)
 
     assert tiny.meta["trained_on_articles"] == 8
+    # The role tagger is saved beside the JSON file and its probabilities are features.
+    assert (tmp_path / "tiny.roles.bin").is_file() and tiny.roles is not None
+    assert any(name.startswith("rt=") for name in tiny.weights)
     assert set(tiny.meta["dev_scores"]) == {
         "attribution_lenient_f1",
         "attribution_strict_f1",
@@ -274,6 +281,20 @@ def test_train_command_writes_a_model(tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert set(report["dev"]) == {"rules", "model"}
     assert read_cue_model(out).meta["trained_on_articles"] == 4
+    assert (tmp_path / "model.roles.bin").is_file()
+
+
+@needs_polnear
+def test_train_command_refuses_one_article_clearly(tmp_path: Path) -> None:
+    from saidwhat import cli_train  # noqa: F401  (registers `train` on the app)
+    from saidwhat.cli import app
+
+    out = tmp_path / "model.json"
+    args = ["train", "brat", str(POLNEAR / "train"), "--out", str(out), "--limit", "1"]
+    result = CliRunner().invoke(app, args)
+
+    assert result.exit_code == 2
+    assert "cannot make 2 folds" in result.output and not out.exists()
 
 
 def _small_copy(corpus: Path, target: Path, articles: int) -> Path:

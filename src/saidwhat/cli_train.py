@@ -27,9 +27,11 @@ app.add_typer(train_app, name="train")
 _TRAIN_BRAT_HELP = (
     "Train the cue model from a brat-annotated corpus (PolNeAR's layout) and write it as "
     "one JSON file.\n\n"
-    "Every verb the extraction patterns can build an attribution from becomes a candidate, "
-    "labelled from the gold annotations; a logistic regression learns which candidates are "
-    "attributions. With --dev, the probability threshold is chosen on that corpus and the "
+    "A role tagger (spaCy) learns which words are sources, cues and contents; it is written "
+    "beside the JSON file as <name>.roles.bin. Every verb the extraction patterns can build "
+    "an attribution from becomes a candidate, labelled from the gold annotations; a logistic "
+    "regression over its features and the tagger's probabilities learns which candidates "
+    "are attributions. With --dev, the probability threshold is chosen on that corpus and the "
     "dev scores of the rules and of the model are printed. Never train or tune on a test "
     "split. Exit status 2 when a corpus cannot be read or the language model is missing."
 )
@@ -64,12 +66,22 @@ def train_brat(
     iterations: Annotated[
         int, typer.Option("--iterations", help="Optimiser steps (full batch).", min=1)
     ] = 400,
+    role_epochs: Annotated[
+        int,
+        typer.Option(
+            "--role-epochs",
+            help="Epochs of the role tagger whose probabilities the cue model reads "
+            "(0: no tagger, the cue model alone).",
+            min=0,
+        ),
+    ] = 4,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the dev scores as JSON to stdout.")
     ] = False,
 ) -> None:
     """Train the cue model (user-facing help: ``_TRAIN_BRAT_HELP``)."""
     from saidwhat.evaluate import CorpusError
+    from saidwhat.extraction.cue_model import role_file_name
     from saidwhat.extraction.pipeline import ModelNotInstalledError
     from saidwhat.training import headline, parse_corpus, score_docs, train_cue_model
 
@@ -89,10 +101,19 @@ def train_brat(
         raise typer.Exit(EXIT_CANNOT_RUN) from None
     _err(f"parsed in {time.perf_counter() - started:.1f} s")
 
-    model = train_cue_model(train, dev_corpus, l2=l2, iterations=iterations, log=_err)
+    try:
+        model = train_cue_model(
+            train, dev_corpus, l2=l2, iterations=iterations, role_epochs=role_epochs, log=_err
+        )
+    except ValueError as exc:  # too few articles to train on
+        _err(f"error: cannot train on {directory}: {exc}")
+        raise typer.Exit(EXIT_CANNOT_RUN) from None
     model.save(out)
     seconds = time.perf_counter() - started
     size = out.stat().st_size
+    if model.roles is not None:
+        role_file = out.with_name(role_file_name(out))
+        _err(f"wrote {role_file} ({role_file.stat().st_size / 1024:,.0f} KiB)")
     _err(
         f"wrote {out} ({size / 1024:,.0f} KiB, thresholds {model.threshold:.2f} for new "
         f"candidates, {model.keep_threshold:.2f} for the lexicon's)"

@@ -2,13 +2,15 @@
 
 Why this lives in the package rather than in a script: the shipped model must be
 reproducible by anyone with the data (``saidwhat train brat TRAIN --dev DEV --out MODEL``),
-and the tests train a tiny model the same way. Only numpy is needed (spaCy already depends
-on it); the optimiser is a few lines of full-batch Adam on the L2-regularised log loss,
-which converges in seconds on PolNeAR train's candidates.
+and the tests train a tiny model the same way. Only spaCy and numpy are needed; the
+optimiser is a few lines of full-batch Adam on the L2-regularised log loss, which converges
+in seconds on PolNeAR train's candidates.
 
 Steps:
 
-1. parse the corpus (or reload the parse from a DocBin cache: parsing train takes minutes);
+1. parse the corpus (or reload the parse from a DocBin cache: parsing train takes minutes),
+   and train the role tagger (:mod:`saidwhat.extraction.roles`): one per half of the
+   articles for the probabilities the cue model is fitted on, one on all for shipping;
 2. run the rules with a recording judge, so every verb the patterns can build an attribution
    from becomes a candidate with its source and content;
 3. label each candidate from the gold annotations: positive when its verb is part of a gold
@@ -53,6 +55,12 @@ from saidwhat.extraction.cue_model import (
 )
 from saidwhat.extraction.pipeline import load_nlp, pipeline_fingerprint, text_for_parser
 from saidwhat.extraction.quotes import QuoteIndex
+from saidwhat.extraction.roles import (
+    EPOCHS,
+    RoleProbabilities,
+    out_of_fold_roles,
+    train_role_tagger,
+)
 from saidwhat.extraction.rules import Candidate, find_attributions
 from saidwhat.extraction.syntax import lemma_of
 from saidwhat.model import Article, Attribution
@@ -123,7 +131,9 @@ class _Recorder:
     threshold = 0.0
     keep_threshold = 0.0
 
-    def __init__(self) -> None:
+    def __init__(self, roles: RoleProbabilities | None = None) -> None:
+        #: The role tagger's probabilities for the document, given to every context.
+        self.roles = roles
         #: Per call: the context, then each candidate as the judge saw it (a copy) beside the
         #: object itself, which later passes may still extend (a continuation quotation).
         self.seen: list[tuple[DocContext, list[tuple[Candidate, Candidate]]]] = []
@@ -134,7 +144,7 @@ class _Recorder:
             snapshot = copy.copy(candidate)
             snapshot.content = list(candidate.content)
             pairs.append((snapshot, candidate))
-        self.seen.append((DocContext(doc, quotes), pairs))
+        self.seen.append((DocContext(doc, quotes, self.roles), pairs))
         return [1.0] * len(found)
 
     def adjust_contents(self, doc: Doc, quotes: QuoteIndex, kept: list[Candidate]) -> None:
@@ -184,11 +194,14 @@ class _GoldMatcher:
         return best
 
 
-def candidates(parsed: ParsedCorpus) -> list[Example]:
+def candidates(
+    parsed: ParsedCorpus, roles: Sequence[RoleProbabilities] | None = None
+) -> list[Example]:
     """Every candidate the rules build under an open judge, labelled from the gold.
 
     A candidate is positive when its verb (the word the pattern started from) lies inside a
-    gold cue and its content and source match a gold attribution leniently.
+    gold cue and its content and source match a gold attribution leniently. ``roles``, one
+    per document, are the role tagger's probabilities the features will read.
     """
     examples: list[Example] = []
     for index, (doc, gold) in enumerate(zip(parsed.docs, parsed.gold, strict=True)):
@@ -198,7 +211,7 @@ def candidates(parsed: ParsedCorpus) -> list[Example]:
                 cue_chars.update(range(start, end))
         matcher = _GoldMatcher(doc.text, gold)
         gold_contents = [normalise_span(doc.text, g.content) or None for g in gold]
-        recorder = _Recorder()
+        recorder = _Recorder(roles[index] if roles is not None else None)
         find_attributions(doc, judge=recorder)
         for context, found in recorder.seen:
             for candidate, final in found:
@@ -445,12 +458,25 @@ def train_cue_model(
     dev: ParsedCorpus | None = None,
     l2: float = 1.0,
     iterations: int = 400,
+    role_epochs: int = EPOCHS,
     log: Callable[[str], None] = lambda _: None,
 ) -> CueModel:
     """Fit the cue model on ``train``; pick its thresholds on ``dev`` when given (else 0.5
-    for new candidates and 0.05 for the lexicon's)."""
+    for new candidates and 0.05 for the lexicon's).
+
+    The role tagger is trained first: twice on half the articles, to give every training
+    article probabilities from a tagger that never saw it (what the cue model is fitted
+    on), then on all of them (what ships). ``role_epochs`` 0 leaves the tagger out.
+    """
     started = time.perf_counter()
-    examples = candidates(train)
+    roles = None
+    role_tagger = None
+    if role_epochs > 0:
+        roles = out_of_fold_roles(train.docs, train.gold, epochs=role_epochs, log=log)
+        log(f"role tagger on all {len(train.docs)} articles")
+        role_tagger = train_role_tagger(train.docs, train.gold, role_epochs, seed=2, log=log)
+        log(f"role taggers trained ({time.perf_counter() - started:.1f} s)")
+    examples = candidates(train, roles)
     rows = featurise(examples)
     labels = [e.label for e in examples]
     log(
@@ -480,7 +506,9 @@ def train_cue_model(
             "candidates": len(examples),
             "l2": l2,
             "iterations": iterations,
+            "role_epochs": role_epochs,
         },
+        roles=role_tagger,
     )
     if dev is not None:
         model.bound_threshold = 2.0  # thresholds of the cue model first, contents as built
