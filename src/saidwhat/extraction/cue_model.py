@@ -581,19 +581,12 @@ class CueModel:
     bound_threshold: float = 2.0
     #: The role tagger whose probabilities are features (:func:`role_features`), if any.
     roles: RoleTagger | None = None
-    #: The last document tagged and its probabilities: the rules ask about each document
-    #: more than once (the lexicon's candidates, then the open pass's).
-    _tagged: tuple[Doc, RoleProbabilities] | None = field(default=None, repr=False)
 
     def context(self, doc: Doc, quotes: QuoteIndex) -> DocContext:
-        """The features' view of ``doc``, with role probabilities when there is a tagger."""
-        if self.roles is None:
-            return DocContext(doc, quotes)
-        tagged = self._tagged  # read once: threads may share the model
-        if tagged is None or tagged[0] is not doc:
-            tagged = (doc, self.roles.probabilities(doc))
-            self._tagged = tagged
-        return DocContext(doc, quotes, tagged[1])
+        """The features' view of ``doc``, with role probabilities when there is a tagger.
+        The rules judge each document once (:meth:`probabilities`), so it is tagged once."""
+        roles = self.roles.probabilities(doc) if self.roles is not None else None
+        return DocContext(doc, quotes, roles)
 
     def probability(self, features: list[str]) -> float:
         """P(cue) for one candidate's features."""
