@@ -77,7 +77,7 @@ KEEP_THRESHOLDS = (0.0, 0.05, 0.1)
 #: Mean headline scores this close to the best count as a tie (see :func:`choose_thresholds`).
 SCORE_TIE = 0.001
 #: Thresholds tried for moving a content boundary (2.0, never, is tried too).
-BOUND_THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
+BOUND_THRESHOLDS = (0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
 #: Content token F1 at which a candidate counts as matching a gold attribution, as in the
 #: lenient attribution score.
 LENIENT_CONTENT_F1 = 0.5

@@ -50,10 +50,10 @@ from saidwhat.extraction.rules import Candidate
 from saidwhat.extraction.syntax import coarse_pos, lemma_of
 
 #: The shipped model's file in the package data; the number is the format version.
-DEFAULT_MODEL_FILE = "cue_model_v4.json"
+DEFAULT_MODEL_FILE = "cue_model_v5.json"
 #: Version of the JSON layout and of the feature set. A model trained with other features
 #: would score garbage, so loading refuses any other version.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: Pseudo-counts that pull a rare lemma's cue rate towards the rate of all candidates of
 #: its pattern: a lemma seen once as a cue is not a sure cue.
 SMOOTHING = 3.0
