@@ -49,10 +49,13 @@ from saidwhat.extraction.roles import RoleProbabilities, RoleTagger
 from saidwhat.extraction.rules import Candidate
 from saidwhat.extraction.syntax import coarse_pos, lemma_of
 
-#: The shipped model's file in the package data; the number is the format version.
+#: The shipped model's file in the package data; the number is the model's version (its
+#: role tagger is the same name with ``.roles.bin``).
 DEFAULT_MODEL_FILE = "cue_model_v5.json"
-#: Version of the JSON layout and of the feature set. A model trained with other features
-#: would score garbage, so loading refuses any other version.
+#: Version of the JSON layout, of the feature set and of the role tagger's architecture
+#: (:mod:`saidwhat.extraction.roles`, fixed in code). A model trained with other features
+#: would score garbage, and another tagger would not load, so loading refuses any other
+#: version.
 FORMAT_VERSION = 4
 #: Pseudo-counts that pull a rare lemma's cue rate towards the rate of all candidates of
 #: its pattern: a lemma seen once as a cue is not a sure cue.
