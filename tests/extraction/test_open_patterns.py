@@ -90,7 +90,29 @@ def test_participle_on_a_noun_takes_the_noun_as_source(
     candidates: Callable[[str], list[Row]],
 ) -> None:
     rows = candidates("An outside group backing the mayor spent two million dollars.")
-    assert ("acl-object", "An outside group", "backing", "the mayor") in rows
+    assert ("object", "An outside group", "backing", "the mayor") in rows
+
+
+def test_infinitive_on_a_noun_takes_the_noun_phrase_as_source(
+    candidates: Callable[[str], list[Row]],
+) -> None:
+    rows = candidates("The law gives the head of the agency the authority to issue waivers.")
+    assert ("object", "the authority", "to issue", "waivers") in rows
+
+
+def test_gerund_after_prepositions_takes_the_verbs_subject(
+    candidates: Callable[[str], list[Row]],
+) -> None:
+    rows = candidates("Republicans were in the lead in advocating NATO enlargement.")
+    assert ("object", "Republicans", "advocating", "NATO enlargement") in rows
+
+
+def test_subject_hung_on_the_auxiliary(candidates: Callable[[str], list[Row]]) -> None:
+    rows = candidates(
+        "Trump has pooh-poohed the U.S. intelligence community consensus that Russia hacked "
+        "into the emails."
+    )
+    assert any(r[0] == "object" and r[1] == "Trump" and r[2].endswith("poohed") for r in rows), rows
 
 
 def test_open_preposition(candidates: Callable[[str], list[Row]]) -> None:

@@ -51,7 +51,7 @@ from saidwhat.extraction.syntax import coarse_pos, lemma_of
 
 #: The shipped model's file in the package data; the number is the model's version (its
 #: role tagger is the same name with ``.roles.bin``).
-DEFAULT_MODEL_FILE = "cue_model_v5.json"
+DEFAULT_MODEL_FILE = "cue_model_v6.json"
 #: Version of the JSON layout, of the feature set and of the role tagger's architecture
 #: (:mod:`saidwhat.extraction.roles`, fixed in code). A model trained with other features
 #: would score garbage, and another tagger would not load, so loading refuses any other

@@ -10,7 +10,7 @@ eight on each side) learns that directly from the annotations. On its own it tag
 worse than the rules (PolNeAR dev token F1 about 0.71 / 0.63 / 0.80 for source, cue and
 content, against the rules' 0.79 / 0.63 / 0.86; with a window of four words on each side it
 scored 0.67 / 0.62 / 0.78, and the cue model reading it 0.714 / 0.525 / 0.836 lenient,
-strict and token F1 against 0.715 / 0.526 / 0.836 now), so it does not build spans; its mean
+strict and token F1 against 0.715 / 0.526 / 0.836 with eight), so it does not build spans; its mean
 probabilities over a candidate's verb, source and content, and at the tokens just outside
 the content, become features of the cue model (:func:`role_features`).
 

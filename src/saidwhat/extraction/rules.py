@@ -244,7 +244,11 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     """The speaker of ``verb``: its subject, or the subject it shares with a governing verb.
 
     "The mayor said ..., adding that ..." gives "adding" the mayor; "who said" gives the
-    noun the relative clause hangs on.
+    noun the relative clause hangs on; "a tweet attacking Obama" gives the tweet.
+
+    On PolNeAR dev (cue model retrained), the participle and infinitive nouns, the climb
+    through prepositions to a gerund's verb and the subject hung on an auxiliary took the
+    lenient F1 from 0.7154 to 0.7179 and exact source F1 from 0.763 to 0.764.
     """
     subjects = [c for c in verb.children if c.dep_ in _SUBJECT_DEPS]
     if len(subjects) > 1 and subjects[0].lower_ in _RELATIVE_PRONOUNS:
@@ -262,10 +266,31 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
             for grandchild in child.children:
                 if grandchild.dep_ == "pobj":
                     return grandchild
+    for aux in verb.children:
+        if aux.dep_ in ("aux", "auxpass") and aux.i < verb.i:
+            # "Trump has pooh-poohed ...": the parser hung the subject on the auxiliary.
+            hung = next((c for c in aux.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if hung is not None:
+                return hung
+    if (
+        verb.dep_ == "acl"
+        and verb.tag_ in ("VBG", "VB")
+        and verb.head.i < verb.i
+        and coarse_pos(verb.head) in ("NOUN", "PROPN")
+    ):
+        # "a Donald Trump tweet attacking a former Miss Universe", "the authority to issue
+        # waivers": the noun the participle or infinitive hangs on does it.
+        return verb.head
     if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "pcomp") and verb.head is not verb:
         head = verb.head
         if head.dep_ == "prep" and head.head is not head:
             head = head.head
+        if verb.dep_ == "pcomp":
+            # "Republicans were in the lead in advocating NATO enlargement": up through the
+            # prepositional phrases to the verb they hang on.
+            steps = 0
+            while not is_verb(head) and head.dep_ in ("pobj", "prep") and steps < 4:
+                head, steps = head.head, steps + 1
         inherited = _subject(head, depth + 1)
         # A passive head's subject is what the action was done to ("the contradiction can be
         # solved by assuming ..."), not who speaks, except for passive reporting verbs: "Milley
@@ -282,13 +307,24 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
     return None
 
 
-def _source_tokens(subject: Token) -> list[Token]:
-    """The whole noun phrase of the subject, without a trailing relative clause's commas."""
+def _source_tokens(subject: Token, verb: Token | None = None) -> list[Token]:
+    """The whole noun phrase of the subject, without a trailing relative clause's commas,
+    nor the clause of ``verb`` when the subject is the noun it hangs on ("Six women and
+    six men vied for the post")."""
     tokens = list(subject.subtree)
+    if verb is not None and verb.head.i == subject.i:
+        clause = {t.i for t in verb.subtree}
+        tokens = [t for t in tokens if t.i not in clause]
     if subject.dep_ in ("nsubj", "nsubjpass", "pobj", "csubj"):
         return _source_cleaned(subject, tokens)
-    # A relative clause's antecedent: the noun phrase up to the relative clause.
-    return [t for t in tokens if t.i <= subject.i or t.dep_ in ("appos", "compound", "prep")]
+    # A relative clause's antecedent or the noun a participle hangs on: the noun phrase
+    # up to the clause, with its prepositional phrases ("the chair of the DNC").
+    kept = {t.i for t in subject.lefts} | {t.i for c in subject.lefts for t in c.subtree}
+    kept.add(subject.i)
+    for child in subject.rights:
+        if child.dep_ in ("appos", "compound", "prep"):
+            kept.update(t.i for t in child.subtree)
+    return [t for t in tokens if t.i in kept]
 
 
 def _source_cleaned(subject: Token, tokens: list[Token]) -> list[Token]:
@@ -892,7 +928,7 @@ class _Extractor:
         if not content_tokens and not isinstance(content_tokens, tuple):
             return
         protected = _token_range(cue)
-        source_tokens = _source_tokens(subject) if subject is not None else []
+        source_tokens = _source_tokens(subject, verb) if subject is not None else []
         cue_ids = {t.i for t in cue}
         source_ids = {t.i for t in source_tokens}
         if isinstance(content_tokens, tuple):  # a quotation found by position, in chars
@@ -1155,8 +1191,9 @@ class _Extractor:
         - "passive-nosrc": "The price of the resort was not disclosed": a passive with no
           agent, its subject (and an "as" predicate) the content, with no source;
         - "relcl-object": "the approach several candidates embraced" (:meth:`_relative_object`);
-        - "acl-...": "an outside group backing Rubio": the noun the participle hangs on is
-          the source.
+        - "acl-...": "a letter signed by 50 doctors": the noun a past participle hangs on,
+          as a source for the judge to weigh (:func:`_subject` already gives present
+          participles and infinitives theirs: "an outside group backing Rubio").
 
         Each is tried only where PolNeAR train had gold attributions no pattern proposed;
         the judge decides (PolNeAR dev scores of each in the report of the change).
