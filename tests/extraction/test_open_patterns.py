@@ -86,25 +86,32 @@ def test_passive_agent_is_the_source(candidates: Callable[[str], list[Row]]) -> 
     assert ("agent", "the state's largest union", "was backed", "The bill") in rows
 
 
-def test_participle_on_a_noun_takes_the_noun_as_source(
-    candidates: Callable[[str], list[Row]],
+@pytest.mark.parametrize(
+    ("text", "row"),
+    [
+        pytest.param(
+            "An outside group backing the mayor spent two million dollars.",
+            ("object", "An outside group", "backing", "the mayor"),
+            id="participle-on-a-noun",
+        ),
+        pytest.param(
+            "The law gives the head of the agency the authority to issue waivers.",
+            ("object", "the authority", "to issue", "waivers"),
+            id="infinitive-on-a-noun",
+        ),
+        pytest.param(
+            "Republicans were in the lead in advocating NATO enlargement.",
+            ("object", "Republicans", "advocating", "NATO enlargement"),
+            id="gerund-after-prepositions",
+        ),
+    ],
+)
+def test_verb_without_a_subject_of_its_own_finds_its_speaker(
+    candidates: Callable[[str], list[Row]], text: str, row: Row
 ) -> None:
-    rows = candidates("An outside group backing the mayor spent two million dollars.")
-    assert ("object", "An outside group", "backing", "the mayor") in rows
-
-
-def test_infinitive_on_a_noun_takes_the_noun_phrase_as_source(
-    candidates: Callable[[str], list[Row]],
-) -> None:
-    rows = candidates("The law gives the head of the agency the authority to issue waivers.")
-    assert ("object", "the authority", "to issue", "waivers") in rows
-
-
-def test_gerund_after_prepositions_takes_the_verbs_subject(
-    candidates: Callable[[str], list[Row]],
-) -> None:
-    rows = candidates("Republicans were in the lead in advocating NATO enlargement.")
-    assert ("object", "Republicans", "advocating", "NATO enlargement") in rows
+    """The noun a participle or infinitive hangs on, or the subject of the verb a gerund's
+    prepositional phrases hang on, is the source."""
+    assert row in candidates(text)
 
 
 def test_subject_hung_on_the_auxiliary(candidates: Callable[[str], list[Row]]) -> None:
