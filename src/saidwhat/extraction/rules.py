@@ -282,9 +282,9 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         # "a Donald Trump tweet attacking a former Miss Universe", "the authority to issue
         # waivers": the noun the participle or infinitive hangs on does it.
         return verb.head
-    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "pcomp") and verb.head is not verb:
+    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "pcomp") and verb.head.i != verb.i:
         head = verb.head
-        if head.dep_ == "prep" and head.head is not head:
+        if head.dep_ == "prep" and head.head.i != head.i:
             head = head.head
         if verb.dep_ == "pcomp":
             # "Republicans were in the lead in advocating NATO enlargement": up through the
@@ -814,7 +814,7 @@ class _Extractor:
         content_tokens = [
             t
             for t in verb.subtree
-            if t.i not in skip and not (t.dep_ == "mark" and t.head is verb) and t.i > verb.i
+            if t.i not in skip and not (t.dep_ == "mark" and t.head.i == verb.i) and t.i > verb.i
         ]
         content = _trim(self.text, _token_range(content_tokens), keep_quotes=False)
         source = _trim(self.text, _token_range(source_tokens))
@@ -1264,7 +1264,7 @@ class _Extractor:
         ):
             self._relative_object(verb, subject)
         for found in made:
-            if found.verb is not verb or not found.content:
+            if found.verb is None or found.verb.i != verb.i or not found.content:
                 continue
             if (
                 "acl" in _EXTRA_PATTERNS
