@@ -223,7 +223,7 @@ def candidate_features(candidate: Candidate, context: DocContext, stats: LemmaSt
     feats += [f"r={rate_bin}", f"r|p={rate_bin}|{base}", f"n={_bin(seen, _COUNT_EDGES)}"]
     feats += [f"t={verb.tag_}", f"t|p={verb.tag_}|{base}"]
     feats += [f"d={verb.dep_}", f"d|p={verb.dep_}|{base}"]
-    if verb.dep_ in _GOVERNED_DEPS and verb.head.i != verb.i:
+    if verb.dep_ in _GOVERNED_DEPS:  # never the root, so the head is another word
         head_lemma = lemma_of(verb.head)
         feats.append(f"hl={head_lemma}")
         feats.append(f"hd={verb.dep_}|{'core' if head_lemma in CORE_SPEECH_VERBS else 'x'}")

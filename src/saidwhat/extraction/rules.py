@@ -282,9 +282,9 @@ def _subject(verb: Token, depth: int = 0) -> Token | None:
         # "a Donald Trump tweet attacking a former Miss Universe", "the authority to issue
         # waivers": the noun the participle or infinitive hangs on does it.
         return verb.head
-    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "pcomp") and verb.head.i != verb.i:
+    if depth < 3 and verb.dep_ in ("conj", "xcomp", "advcl", "pcomp"):  # has a head of its own
         head = verb.head
-        if head.dep_ == "prep" and head.head.i != head.i:
+        if head.dep_ == "prep":
             head = head.head
         if verb.dep_ == "pcomp":
             # "Republicans were in the lead in advocating NATO enlargement": up through the
