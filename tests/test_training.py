@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from saidwhat.extraction import roles
 from saidwhat.extraction.cue_model import (
     DEFAULT_MODEL_FILE,
     FORMAT_VERSION,
@@ -280,7 +281,9 @@ def test_train_command_writes_a_model(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert set(report["dev"]) == {"rules", "model"}
-    assert read_cue_model(out).meta["trained_on_articles"] == 4
+    meta = read_cue_model(out).meta
+    assert meta["trained_on_articles"] == 4
+    assert meta["role_epochs"] == roles.EPOCHS  # no --role-epochs: the tagger's own default
     assert (tmp_path / "model.roles.bin").is_file()
 
 

@@ -67,14 +67,15 @@ def train_brat(
         int, typer.Option("--iterations", help="Optimiser steps (full batch).", min=1)
     ] = 400,
     role_epochs: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--role-epochs",
             help="Epochs of the role tagger whose probabilities the cue model reads "
-            "(0: no tagger, the cue model alone).",
+            "(0: no tagger, the cue model alone) [default: the tagger's own number].",
             min=0,
+            show_default=False,
         ),
-    ] = 4,
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the dev scores as JSON to stdout.")
     ] = False,
@@ -102,9 +103,9 @@ def train_brat(
     _err(f"parsed in {time.perf_counter() - started:.1f} s")
 
     try:
-        model = train_cue_model(
-            train, dev_corpus, l2=l2, iterations=iterations, role_epochs=role_epochs, log=_err
-        )
+        # None leaves the tagger's own default (roles.EPOCHS), importable only lazily here.
+        tagger = {} if role_epochs is None else {"role_epochs": role_epochs}
+        model = train_cue_model(train, dev_corpus, l2=l2, iterations=iterations, log=_err, **tagger)
     except ValueError as exc:  # too few articles to train on
         _err(f"error: cannot train on {directory}: {exc}")
         raise typer.Exit(EXIT_CANNOT_RUN) from None
