@@ -70,8 +70,8 @@ def train_brat(
         int | None,
         typer.Option(
             "--role-epochs",
-            help="Epochs of the role tagger whose probabilities the cue model reads "
-            "(0: no tagger, the cue model alone) [default: the tagger's own number].",
+            help="Epochs of the role tagger whose probabilities the cue model reads; 0 trains "
+            "the cue model alone. Default: the number the tagger was tuned with.",
             min=0,
             show_default=False,
         ),
