@@ -84,6 +84,7 @@ def train_brat(
     from saidwhat.evaluate import CorpusError
     from saidwhat.extraction.cue_model import role_file_name
     from saidwhat.extraction.pipeline import ModelNotInstalledError
+    from saidwhat.extraction.roles import EPOCHS
     from saidwhat.training import headline, parse_corpus, score_docs, train_cue_model
 
     started = time.perf_counter()
@@ -103,9 +104,10 @@ def train_brat(
     _err(f"parsed in {time.perf_counter() - started:.1f} s")
 
     try:
-        # None leaves the tagger's own default (roles.EPOCHS), importable only lazily here.
-        tagger = {} if role_epochs is None else {"role_epochs": role_epochs}
-        model = train_cue_model(train, dev_corpus, l2=l2, iterations=iterations, log=_err, **tagger)
+        epochs = EPOCHS if role_epochs is None else role_epochs
+        model = train_cue_model(
+            train, dev_corpus, l2=l2, iterations=iterations, role_epochs=epochs, log=_err
+        )
     except ValueError as exc:  # too few articles to train on
         _err(f"error: cannot train on {directory}: {exc}")
         raise typer.Exit(EXIT_CANNOT_RUN) from None
