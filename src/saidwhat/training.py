@@ -61,7 +61,7 @@ from saidwhat.extraction.roles import (
     out_of_fold_roles,
     train_role_tagger,
 )
-from saidwhat.extraction.rules import Candidate, find_attributions
+from saidwhat.extraction.rules import Candidate, CueJudge, find_attributions
 from saidwhat.extraction.syntax import lemma_of
 from saidwhat.model import Article, Attribution
 
@@ -175,7 +175,7 @@ def _f1(gold: set[int], predicted: set[int]) -> float:
     return 2 * len(gold & predicted) / (len(gold) + len(predicted))
 
 
-class _GoldMatcher:
+class GoldMatcher:
     """Does a candidate match some gold attribution of its article leniently?"""
 
     def __init__(self, text: str, gold: list[Attribution]) -> None:
@@ -209,7 +209,7 @@ def candidates(
         for attribution in gold:
             for start, end in attribution.cue:
                 cue_chars.update(range(start, end))
-        matcher = _GoldMatcher(doc.text, gold)
+        matcher = GoldMatcher(doc.text, gold)
         gold_contents = [normalise_span(doc.text, g.content) or None for g in gold]
         recorder = _Recorder(roles[index] if roles is not None else None)
         find_attributions(doc, judge=recorder)
@@ -372,7 +372,7 @@ def fit_logistic(
 
 
 def score_docs(
-    parsed: ParsedCorpus, judge: CueModel | None
+    parsed: ParsedCorpus, judge: CueJudge | None
 ) -> tuple[EvalReport, list[list[Attribution]]]:
     """Score the rules (``judge`` None) or the rules with a judge on a parsed corpus."""
     predicted = [find_attributions(doc, judge=judge) for doc in parsed.docs]
