@@ -8,13 +8,13 @@ was held. The articles are read from ``articles.jsonl`` with their publication d
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 import saidwhat
 from saidwhat.model import Attribution
+from saidwhat.sources import read_file
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "examples"
 PRESS = "milley-press-conference-2022-11-17"
@@ -22,14 +22,14 @@ PEACE = "peace-news-2022-12-milley"
 
 
 def _article(article_id: str) -> tuple[str, list[Attribution]]:
+    """Read as ``saidwhat extract`` reads it: Peace News is filed as 2022-12-01 with month
+    precision, which the reader turns into "2022-12"."""
     path = EXAMPLES / "articles.jsonl"
     if not path.is_file():
         pytest.skip(f"example articles {path} are not present")
-    for line in path.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        if record["id"] == article_id:
-            text = record["text"]
-            return text, saidwhat.extract(text, published=record.get("published"))
+    for article in read_file(path):
+        if article.id == article_id:
+            return article.text, saidwhat.extract(article.text, published=article.published)
     pytest.skip(f"{article_id} is not in {path}")
 
 
@@ -100,3 +100,32 @@ def test_peace_news_dates_milleys_press_conference(peace: tuple[str, list[Attrib
         and text[a.cue[0][0] :].startswith("saying at a press conference")
     ]
     assert [a.said_on for a in saying] == ["2022-11-16"]
+
+
+def test_peace_news_undated_statements_keep_the_issues_month(
+    peace: tuple[str, list[Attribution]],
+) -> None:
+    """A monthly issue says nothing of the day: a statement the text does not date is dated
+    to the month, never to the 1st that the file gives as a stand-in."""
+    _, attributions = peace
+    undated = [a for a in attributions if a.said_on_basis == "publication"]
+    assert undated
+    assert {(a.said_on, a.said_on_precision) for a in undated} == {("2022-12", "month")}
+
+
+@pytest.mark.parametrize(
+    ("which", "office", "with_rank"),
+    [("peace", "the chair of the US joint chiefs of staff",
+      "the chair of the US joint chiefs of staff, general"),
+     ("press", "Chairman of the Joint Chiefs of Staff",
+      "Chairman of the Joint Chiefs of Staff General")],
+)  # fmt: skip
+def test_milleys_role_is_his_office(
+    request: pytest.FixtureRequest, which: str, office: str, with_rank: str
+) -> None:
+    """ "the chair of the US joint chiefs of staff, general Mark Milley": "general" is his
+    rank, written before his name, not part of the office."""
+    _, attributions = request.getfixturevalue(which)
+    roles = {a.role for a in attributions if a.resolved_speaker == "Mark Milley"}
+    assert office in roles
+    assert with_rank not in roles

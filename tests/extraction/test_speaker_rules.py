@@ -152,6 +152,27 @@ def test_titles_go_to_the_role_not_the_name(
     assert not a.anonymous
 
 
+@pytest.mark.parametrize(
+    ("text", "role"),
+    [
+        # the reference example's wording: the rank after the comma is how he is addressed
+        ("The chair of the US joint chiefs of staff, general Mark Milley, said the talks "
+         "would resume.", "The chair of the US joint chiefs of staff"),
+        ("Chairman of the Joint Chiefs of Staff General Mark Milley said the talks would "
+         "resume.", "Chairman of the Joint Chiefs of Staff"),
+        # a rank that is the head of the description is the role itself
+        ("US Army General Mark Milley said the talks would resume.", "US Army General"),
+    ],
+)  # fmt: skip
+def test_a_rank_before_the_name_is_not_part_of_the_office(
+    extract: Extract, text: str, role: str
+) -> None:
+    a = attribution_with(text, extract(text), "the talks would resume")
+
+    assert a.resolved_speaker == "Mark Milley"
+    assert a.role == role
+
+
 def test_hyphenated_given_name_is_kept_whole(extract: Extract) -> None:
     text = "Secretary General Lee Min-ho said the talks would resume."
 

@@ -265,6 +265,39 @@ def test_jsonl_missing_text_and_other_bad_records(tmp_path: Path) -> None:
     }
 
 
+def test_jsonl_published_precision_cuts_the_date(tmp_path: Path) -> None:
+    # A monthly issue filed under the first of the month must not read as that day.
+    lines = [
+        {"id": "monthly", "text": "A.", "published": "2022-12-01", "published_precision": "month"},
+        {"id": "yearly", "text": "B.", "published": "2022-12-01", "published_precision": "year"},
+        {"id": "daily", "text": "C.", "published": "2022-11-17", "published_precision": "day"},
+        {"id": "vague", "text": "D.", "published": "2022", "published_precision": "day"},
+        {"id": "null", "text": "E.", "published": "2022-11-17", "published_precision": None},
+        {"id": "undated", "text": "F.", "published_precision": "month"},
+        {"id": "words", "text": "G.", "published": "17 Nov 2022", "published_precision": "month"},
+        {"id": "weekly", "text": "H.", "published": "2022-11-14", "published_precision": "week"},
+        {"id": "number", "text": "I.", "published": "2022-11-14", "published_precision": 7},
+    ]
+    path = write(tmp_path / "issues.jsonl", "\n".join(json.dumps(x) for x in lines))
+
+    items = list(iter_articles([path]))
+
+    assert {a.id: a.published for a in articles(items)} == {
+        "monthly": "2022-12",
+        "yearly": "2022",
+        "daily": "2022-11-17",
+        "vague": "2022",
+        "null": "2022-11-17",
+        "undated": None,
+        "words": "17 Nov 2022",
+    }
+    allowed = "one of 'day', 'month', 'year' or null"
+    assert {f.line: f.problem for f in failures(items)} == {
+        8: f"field 'published_precision' must be {allowed}, got 'week'",
+        9: f"field 'published_precision' must be {allowed}, got a number",
+    }
+
+
 def test_jsonl_non_utf8_line_fails_alone(tmp_path: Path) -> None:
     first = b'{"id": "a", "text": "ok"}\n'
     bad = '{"id": "b", "text": "général"}\n'.encode("latin-1")
@@ -384,6 +417,8 @@ def test_shared_examples_jsonl() -> None:
         "milley-press-conference-2022-11-17",
     ]
     assert found[0].outlet == "Peace News"
+    # filed as 2022-12-01 with month precision: the December 2022 - January 2023 issue
+    assert [a.published for a in found] == ["2022-12", "2022-11-17"]
     txt = EXAMPLES / "peace-news-2022-12-milley.txt"
     if txt.is_file():
         assert read_file(txt)[0].text == found[0].text

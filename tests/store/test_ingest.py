@@ -98,7 +98,7 @@ def test_examples_are_stored_once_with_every_field(store_url: str) -> None:
         assert sorted(articles) == sorted([PEACE_NEWS, PRESS_CONFERENCE])
         peace = articles[PEACE_NEWS]
         assert peace.text == examples[PEACE_NEWS]["text"]
-        assert peace.published == "2022-12-01"
+        assert peace.published == "2022-12"  # filed as 2022-12-01, precision month
         assert peace.author == "Milan Rai"
         assert peace.title and peace.title.startswith("Top US general")
         assert peace.extractor_version == saidwhat.__version__
@@ -204,7 +204,7 @@ def test_a_duplicate_supplies_metadata_the_stored_copy_lacks(store_url: str) -> 
     with open_store(store_url) as store:
         peace = _articles(store)[PEACE_NEWS]
         assert peace.source_path and peace.source_path.endswith(".txt")  # first copy kept
-        assert peace.published == "2022-12-01"
+        assert peace.published == "2022-12"  # filed as 2022-12-01, precision month
         assert peace.author == "Milan Rai"
         with store.session() as session:
             assert session.get(Outlet, peace.outlet_id).name == "Peace News"

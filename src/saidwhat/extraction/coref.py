@@ -889,6 +889,31 @@ _COMMON_OPENERS = frozenset(
 )  # fmt: skip
 
 
+#: Ranks and forms of address written just before a name ("general Mark Milley", "Dr."):
+#: part of how the person is addressed, not of the office a description before them names.
+_RANK_BEFORE_NAME = re.compile(
+    r"(?P<sep>,\s*|\s+)(?:general|gen|admiral|adm|colonel|col|lieutenant|lt|major|maj|"
+    r"captain|capt|sergeant|sgt|mr|mrs|ms|dr)\.?$",
+    re.IGNORECASE,
+)
+
+
+def _office_before_name(before: str) -> str:
+    """ "the chair of the US joint chiefs of staff, general" -> "the chair of the US joint
+    chiefs of staff": a rank between an office and the name is dropped from the role, when
+    it is set off by a comma or ends a full office description ("Chairman of the Joint
+    Chiefs of Staff General"). A rank that is the office's head word stays ("US Army
+    General" is what the role says).
+    """
+    match = _RANK_BEFORE_NAME.search(before)
+    if match is None:
+        return before
+    office = before[: match.start()].rstrip(" ,")
+    if office and ("," in match.group("sep") or " of " in office.lower()):
+        return office
+    return before
+
+
 def _anonymous_role(written: str) -> str:
     """ "A US official, presumably a civilian" -> "US official": the description, bare, so
     that the same kind of source reads the same in every article and outlet."""
@@ -928,7 +953,7 @@ def describe_speakers(text: str, attributions: list[Attribution]) -> None:
             before = _DETERMINERS_ONLY.sub("", before.strip(" ,"))
             after = after.strip(" ,")
             if before and not _TITLES.fullmatch(before + " "):
-                role = before
+                role = _office_before_name(before)
             elif after and not after.split()[0].lower().endswith("ing"):
                 role = after
         elif (

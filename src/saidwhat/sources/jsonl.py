@@ -8,10 +8,13 @@ and goes on reading the rest. Nothing else in a file is lost because of one line
 
 Each line is an object with a required ``id`` (string, or integer turned into a string)
 and ``text`` (string), and optional ``outlet``, ``published``, ``title`` and ``author``
-(string or null); other keys are ignored. The article text is the JSON string's value
-unchanged, so offsets index exactly that string. Blank lines are skipped. An id used
-twice in one file is reported on the later line (the first article is kept), because
-results are keyed by id.
+(string or null), and ``published_precision`` (``"day"``, ``"month"`` or ``"year"``): a
+monthly issue filed as ``"2022-12-01"`` with precision ``"month"`` becomes ``"2022-12"``,
+the form the rest of the package reads a month from, so that no statement is reported as
+said on a day the source never claimed. Other keys are ignored. The article text is the
+JSON string's value unchanged, so offsets index exactly that string. Blank lines are
+skipped. An id used twice in one file is reported on the later line (the first article is
+kept), because results are keyed by id.
 
 The file is streamed and never held in memory: the size limit applies to each line, not
 to the file. Lines are split on ``"\\n"`` in binary and decoded one by one, so that a line
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -40,6 +44,9 @@ from saidwhat.sources._checks import (
 
 #: Optional string fields copied onto the :class:`~saidwhat.model.Article`.
 OPTIONAL_FIELDS = ("outlet", "published", "title", "author")
+#: ``published_precision`` values, with how many characters of an ISO date each keeps.
+PRECISION_LENGTHS = {"day": 10, "month": 7, "year": 4}
+_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 
 _JSON_TYPES: dict[type, str] = {
     dict: "an object",
@@ -134,7 +141,29 @@ def article_from_record(record: Any, path: str | Path, line: int) -> Article:
             value = value.strip() or None
         optional[key] = value
 
+    optional["published"] = _with_precision(optional["published"], record, path, line)
     return Article(id=article_id, text=text, source_path=path, **optional)
+
+
+def _with_precision(published: str | None, record: dict, path: str, line: int) -> str | None:
+    """``published`` cut to the record's ``published_precision``, when it has one.
+
+    Only an ISO date is cut, and never lengthened: "2022" stays "2022" whatever the
+    precision says. Another date format is kept as written, since the precision then
+    cannot be applied without guessing how the date is laid out.
+    """
+    precision = record.get("published_precision")
+    if precision is None:
+        return published
+    if precision not in PRECISION_LENGTHS:
+        allowed = ", ".join(f"'{name}'" for name in PRECISION_LENGTHS)
+        got = f"'{precision}'" if isinstance(precision, str) else _json_type(precision)
+        raise InputError(
+            path, f"field 'published_precision' must be one of {allowed} or null, got {got}", line
+        )
+    if published is None or not _ISO_DATE.match(published):
+        return published
+    return published[: PRECISION_LENGTHS[precision]]
 
 
 def _parse_line(raw: bytes, path: str, line: int, offset: int) -> Article:
