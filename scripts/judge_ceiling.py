@@ -34,17 +34,17 @@ class OracleJudge:
     keep_threshold = 0.5
 
     def __init__(self, parsed: ParsedCorpus, boundaries: CueModel | None) -> None:
-        self._gold: dict[str, tuple[GoldMatcher, set[int]]] = {}
-        for doc, gold in zip(parsed.docs, parsed.gold, strict=True):
-            cue_chars = {i for a in gold for start, end in a.cue for i in range(start, end)}
-            self._gold[doc.text] = (GoldMatcher(doc.text, gold), cue_chars)
+        self._gold = {
+            doc.text: GoldMatcher(doc.text, gold)
+            for doc, gold in zip(parsed.docs, parsed.gold, strict=True)
+        }
         self._boundaries = boundaries
 
     def probabilities(self, doc: Doc, quotes: QuoteIndex, found: list[Candidate]) -> list[float]:
         """1 for a candidate the cue model's training would label positive, else 0."""
-        matcher, cue_chars = self._gold[doc.text]
+        gold = self._gold[doc.text]
         return [
-            float(c.verb is not None and c.verb.idx in cue_chars and matcher.match(c) is not None)
+            float(c.verb is not None and c.verb.idx in gold.cue_chars and gold.match(c) is not None)
             for c in found
         ]
 

@@ -179,6 +179,8 @@ class GoldMatcher:
     """Does a candidate match some gold attribution of its article leniently?"""
 
     def __init__(self, text: str, gold: list[Attribution]) -> None:
+        #: Characters inside some gold cue: a candidate whose verb starts on one is a cue.
+        self.cue_chars = {i for g in gold for start, end in g.cue for i in range(start, end)}
         self.tokens = Tokens(text)
         self.gold = [(self.tokens.covered(g.content), self.tokens.covered(g.source)) for g in gold]
 
@@ -205,10 +207,6 @@ def candidates(
     """
     examples: list[Example] = []
     for index, (doc, gold) in enumerate(zip(parsed.docs, parsed.gold, strict=True)):
-        cue_chars: set[int] = set()
-        for attribution in gold:
-            for start, end in attribution.cue:
-                cue_chars.update(range(start, end))
         matcher = GoldMatcher(doc.text, gold)
         gold_contents = [normalise_span(doc.text, g.content) or None for g in gold]
         recorder = _Recorder(roles[index] if roles is not None else None)
@@ -219,7 +217,7 @@ def candidates(
                 if verb is None:
                     continue
                 lemma = "according" if candidate.pattern == "according" else lemma_of(verb)
-                is_cue = verb.idx in cue_chars
+                is_cue = verb.idx in matcher.cue_chars
                 matched = matcher.match(final) if is_cue else None
                 examples.append(
                     Example(

@@ -275,6 +275,7 @@ def test_jsonl_published_precision_cuts_the_date(tmp_path: Path) -> None:
         {"id": "null", "text": "E.", "published": "2022-11-17", "published_precision": None},
         {"id": "undated", "text": "F.", "published_precision": "month"},
         {"id": "words", "text": "G.", "published": "17 Nov 2022", "published_precision": "month"},
+        {"id": "compact", "text": "J.", "published": "20221201", "published_precision": "month"},
         {"id": "weekly", "text": "H.", "published": "2022-11-14", "published_precision": "week"},
         {"id": "number", "text": "I.", "published": "2022-11-14", "published_precision": 7},
     ]
@@ -290,11 +291,12 @@ def test_jsonl_published_precision_cuts_the_date(tmp_path: Path) -> None:
         "null": "2022-11-17",
         "undated": None,
         "words": "17 Nov 2022",
+        "compact": "20221201",
     }
     allowed = "one of 'day', 'month', 'year' or null"
     assert {f.line: f.problem for f in failures(items)} == {
-        8: f"field 'published_precision' must be {allowed}, got 'week'",
-        9: f"field 'published_precision' must be {allowed}, got a number",
+        9: f"field 'published_precision' must be {allowed}, got 'week'",
+        10: f"field 'published_precision' must be {allowed}, got a number",
     }
 
 

@@ -46,7 +46,8 @@ from saidwhat.sources._checks import (
 OPTIONAL_FIELDS = ("outlet", "published", "title", "author")
 #: ``published_precision`` values, with how many characters of an ISO date each keeps.
 PRECISION_LENGTHS = {"day": 10, "month": 7, "year": 4}
-_ISO_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+#: An ISO date at its start ("2022", "2022-12", "2022-12-01T10:00"), not "20221201".
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?(?!\d)")
 
 _JSON_TYPES: dict[type, str] = {
     dict: "an object",
